@@ -1,0 +1,49 @@
+/*
+ * main.c — the touchmine command table and dispatch. Each command is
+ * cmd_<name>.c; this file only finds it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_synth(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_identity(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+static const cli_command commands[] = {
+    {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
+    {"ingest", cmd_ingest, "load exports into the warehouse, resolving identities"},
+    {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
+    {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
+};
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "touchmine %s — customer-touchpoint data mining\n\n"
+          "Usage: touchmine <command> [options]   (touchmine <command> --help for more)\n\n"
+          "Commands:\n",
+          TM_VERSION);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\nExample:\n"
+             "  touchmine synth --customers 10k --out sample && \\\n"
+             "  touchmine ingest --config sample/touchmine.ini && touchmine summary\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return argc < 2 ? CLI_USAGE : CLI_OK;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("touchmine %s\n", TM_VERSION);
+    return CLI_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "touchmine: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return CLI_USAGE;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of touchmine from Debian 12 packages.
+# Idempotent: packages already present are left alone. Works as root or via sudo.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config
+  libsqlite3-dev sqlite3        # warehouse
+  zlib1g-dev libzstd-dev        # compressed input
+  libinih-dev                   # config files
+  libjansson-dev                # JSON / Segment events
+  libsodium-dev                 # keyed hashing for pseudonymisation
+  libxxhash-dev                 # hashing
+  libcmocka-dev jq              # unit tests; jq reads JSON in end-to-end tests
+)
+# Optional extras: peers for benchmarks (pandas) and fuzzing (clang).
+if [ "${TM_BENCH_DEPS:-0}" = 1 ]; then
+  packages+=(python3-pandas clang nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

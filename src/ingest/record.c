@@ -1,0 +1,173 @@
+/*
+ * record.c — mapping rows onto canonical records: CSV by column index, JSON by
+ * dotted path, then defaults and value maps. No validation here (that is the
+ * loader's), only placement.
+ */
+#include <stdio.h>
+
+#include "identity/graph.h"
+#include "ingest/record.h"
+
+const char *rec_keep(tm_record *r, const char *s, size_t n) {
+  if (r->scratch_used + n + 1 > sizeof r->scratch) return NULL;
+  char *d = r->scratch + r->scratch_used;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  r->scratch_used += n + 1;
+  return d;
+}
+
+void rec_add_id(tm_record *r, const char *type, const char *s, size_t n, const char *column) {
+  if (!s || !n || r->nids >= REC_MAX_IDS) return;
+  r->ids[r->nids].type = type;
+  r->ids[r->nids].v = (rec_value){s, n, column};
+  r->nids++;
+}
+
+/* ------------------------------------------------------------------- CSV */
+
+static int find_header(const char *const *header, const size_t *lens, size_t n, const char *name) {
+  size_t len = strlen(name);
+  for (size_t i = 0; i < n; i++) {
+    const char *h = header[i];
+    size_t hl = lens[i];
+    while (hl && (*h == ' ')) h++, hl--; /* tolerate "a, b" headers */
+    while (hl && h[hl - 1] == ' ') hl--;
+    if (hl == len && !memcmp(h, name, len)) return (int)i;
+  }
+  return -1;
+}
+
+int csv_map_init(csv_map *m, const source_cfg *src, const char *const *header, const size_t *lens,
+                 size_t n, const char *path, tm_error *err) {
+  memset(m, 0, sizeof *m);
+  m->nheader = n;
+  m->id_col = tm_calloc(src->nids + 1, sizeof *m->id_col);
+  m->attr_col = tm_calloc(src->nattrs + 1, sizeof *m->attr_col);
+  if (!m->id_col || !m->attr_col) {
+    csv_map_fini(m);
+    return tm_error_nomem(err);
+  }
+  const char *missing = NULL, *what = NULL;
+  for (int f = 0; f < F_NFIELDS; f++) {
+    m->field[f] = -1;
+    if (src->column[f] && (m->field[f] = find_header(header, lens, n, src->column[f])) < 0 && !missing)
+      missing = src->column[f], what = tm_field_names[f];
+  }
+  for (size_t i = 0; i < src->nids; i++)
+    if ((m->id_col[i] = find_header(header, lens, n, src->ids[i].column)) < 0 && !missing)
+      missing = src->ids[i].column, what = src->ids[i].name;
+  for (size_t i = 0; i < src->nattrs; i++)
+    if ((m->attr_col[i] = find_header(header, lens, n, src->attrs[i].column)) < 0 && !missing)
+      missing = src->attrs[i].column, what = src->attrs[i].name;
+  if (missing) {
+    char have[200] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < n && used + 4 < sizeof have; i++)
+      used += (size_t)snprintf(have + used, sizeof have - used, "%s%.*s", i ? ", " : "",
+                               (int)TM_MIN(lens[i], 40), header[i]);
+    tm_error_set(err, TM_EFORMAT, "%s:1: column '%s' (mapped to %s) is not in the header (%s)", path,
+                 missing, what, have);
+    csv_map_fini(m);
+    return TM_EFORMAT;
+  }
+  return 0;
+}
+
+void csv_map_fini(csv_map *m) {
+  tm_free(m->id_col);
+  tm_free(m->attr_col);
+  m->id_col = m->attr_col = NULL;
+}
+
+void record_from_csv(tm_record *r, const source_cfg *src, const csv_map *m,
+                     const char *const *field, const size_t *len, size_t n) {
+  for (int f = 0; f < F_NFIELDS; f++) {
+    int c = m->field[f];
+    if (c >= 0 && (size_t)c < n && len[c]) r->f[f] = (rec_value){field[c], len[c], src->column[f]};
+  }
+  for (size_t i = 0; i < src->nids; i++) {
+    int c = m->id_col[i];
+    if (c >= 0 && (size_t)c < n) rec_add_id(r, src->ids[i].name, field[c], len[c], src->ids[i].column);
+  }
+  for (size_t i = 0; i < src->nattrs && r->nattrs < REC_MAX_ATTRS; i++) {
+    int c = m->attr_col[i];
+    if (c >= 0 && (size_t)c < n && len[c])
+      r->attrs[r->nattrs++] = (rec_attr){src->attrs[i].name, {field[c], len[c], src->attrs[i].column}};
+  }
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+/* Follows a dotted path ("context.campaign.name") through objects. */
+static json_t *json_path(json_t *obj, const char *path) {
+  char part[128];
+  while (obj && *path) {
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    if (n >= sizeof part || !json_is_object(obj)) return NULL;
+    memcpy(part, path, n);
+    part[n] = '\0';
+    obj = json_object_get(obj, part);
+    path += n + (dot ? 1 : 0);
+  }
+  return obj;
+}
+
+/* A JSON scalar as text (numbers formatted into the scratch). */
+static rec_value json_text(tm_record *r, json_t *v, const char *column) {
+  rec_value out = {NULL, 0, column};
+  char buf[64];
+  int n = 0;
+  if (json_is_string(v)) {
+    out.s = json_string_value(v);
+    out.n = json_string_length(v);
+  } else if (json_is_integer(v)) {
+    n = snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+  } else if (json_is_real(v)) {
+    n = snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
+  } else if (json_is_true(v)) {
+    n = snprintf(buf, sizeof buf, "true");
+  } else if (json_is_false(v)) {
+    n = snprintf(buf, sizeof buf, "false");
+  }
+  if (n > 0) {
+    out.s = rec_keep(r, buf, (size_t)n);
+    out.n = out.s ? (size_t)n : 0;
+  }
+  if (out.s && !out.n) out.s = NULL;
+  return out;
+}
+
+rec_value record_json_get(tm_record *r, json_t *obj, const char *path) {
+  return json_text(r, json_path(obj, path), path);
+}
+
+void record_from_json(tm_record *r, const source_cfg *src, json_t *obj) {
+  for (int f = 0; f < F_NFIELDS; f++)
+    if (src->column[f]) r->f[f] = record_json_get(r, obj, src->column[f]);
+  for (size_t i = 0; i < src->nids; i++) {
+    rec_value v = record_json_get(r, obj, src->ids[i].column);
+    rec_add_id(r, src->ids[i].name, v.s, v.n, v.column);
+  }
+  for (size_t i = 0; i < src->nattrs && r->nattrs < REC_MAX_ATTRS; i++) {
+    rec_value v = record_json_get(r, obj, src->attrs[i].column);
+    if (v.s) r->attrs[r->nattrs++] = (rec_attr){src->attrs[i].name, v};
+  }
+}
+
+void record_finish(tm_record *r, const source_cfg *src) {
+  for (int f = 0; f < F_NFIELDS; f++) {
+    if (!r->f[f].s && src->deflt[f]) r->f[f] = (rec_value){src->deflt[f], strlen(src->deflt[f]), "default"};
+    if (r->f[f].s && src->nmaps[f]) {
+      for (size_t i = 0; i < src->nmaps[f]; i++) {
+        const value_map *vm = &src->maps[f][i];
+        if (strlen(vm->from) == r->f[f].n && !memcmp(vm->from, r->f[f].s, r->f[f].n)) {
+          r->f[f].s = vm->to;
+          r->f[f].n = strlen(vm->to);
+          break;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/*
+ * segment.c — Segment-spec messages (identify, track, page, screen, group,
+ * alias) onto canonical records, following the spec's common fields
+ * (docs/config.md "format = segment"). Explicit mappings in the source win.
+ */
+#include <ctype.h>
+
+#include "identity/graph.h"
+#include "ingest/record.h"
+
+/* First present of several paths. */
+static rec_value first_of(tm_record *r, json_t *msg, const char *const *paths, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    rec_value v = record_json_get(r, msg, paths[i]);
+    if (v.s) return v;
+  }
+  return (rec_value){NULL, 0, NULL};
+}
+
+#define FIRST_OF(r, msg, ...)                                                                      \
+  first_of(r, msg, (const char *const[]){__VA_ARGS__},                                            \
+           sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
+/* "Order Completed" -> "order_completed". */
+static rec_value snake_case(tm_record *r, rec_value v) {
+  char buf[128];
+  size_t n = 0;
+  int gap = 0;
+  for (size_t i = 0; i < v.n && n < sizeof buf - 1; i++) {
+    unsigned char c = (unsigned char)v.s[i];
+    if (isalnum(c) || c >= 0x80) {
+      if (gap && n) buf[n++] = '_';
+      gap = 0;
+      buf[n++] = (char)(c < 0x80 ? tolower(c) : c);
+    } else {
+      gap = 1;
+    }
+  }
+  const char *s = rec_keep(r, buf, n);
+  return (rec_value){s, s ? n : 0, v.column};
+}
+
+void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg) {
+  if (!json_is_object(msg)) {
+    r->reject = "malformed event: not a JSON object";
+    return;
+  }
+  rec_value type = record_json_get(r, msg, "type");
+  if (!type.s) {
+    /* a bare track body (no "type") is a track call when it names an event */
+    if (json_object_get(msg, "event")) type = (rec_value){"track", 5, "type"};
+    else {
+      r->reject = "malformed event: no 'type' (identify, track, page, screen, group, alias)";
+      return;
+    }
+  }
+#define IS(t) (type.n == sizeof(t) - 1 && !memcmp(type.s, t, type.n))
+  r->f[F_EVENT_ID] = record_json_get(r, msg, "messageId");
+  r->f[F_TIME] = FIRST_OF(r, msg, "timestamp", "originalTimestamp", "sentAt", "receivedAt");
+
+  rec_value user = record_json_get(r, msg, "userId");
+  rec_value anon = record_json_get(r, msg, "anonymousId");
+  rec_add_id(r, src->segment_user_id, user.s, user.n, "userId");
+  rec_add_id(r, "cookie", anon.s, anon.n, "anonymousId");
+  rec_value email = FIRST_OF(r, msg, "traits.email", "context.traits.email");
+  rec_value phone = FIRST_OF(r, msg, "traits.phone", "context.traits.phone");
+  rec_add_id(r, "email", email.s, email.n, "traits.email");
+  rec_add_id(r, "phone", phone.s, phone.n, "traits.phone");
+  r->rule = RULE_SAME_RECORD;
+
+  if (IS("identify")) {
+    r->no_event = true;
+    r->rule = RULE_IDENTIFY;
+    json_t *traits = json_object_get(msg, "traits");
+    const char *key;
+    json_t *val;
+    json_object_foreach(traits, key, val) {
+      if (r->nattrs >= REC_MAX_ATTRS) break;
+      if (!strcmp(key, "email") || !strcmp(key, "phone")) continue; /* identifiers, not attributes */
+      rec_value v = record_json_get(r, traits, key);
+      if (v.s) r->attrs[r->nattrs++] = (rec_attr){rec_keep(r, key, strlen(key)), v};
+    }
+  } else if (IS("alias")) {
+    r->no_event = true;
+    r->rule = RULE_ALIAS;
+    rec_value prev = record_json_get(r, msg, "previousId");
+    /* previousId is whatever identified the user before: a userId or an anonymousId */
+    rec_add_id(r, "cookie", prev.s, prev.n, "previousId");
+  } else if (IS("group")) {
+    r->no_event = true;
+    rec_value gid = record_json_get(r, msg, "groupId");
+    if (gid.s && r->nattrs < REC_MAX_ATTRS) r->attrs[r->nattrs++] = (rec_attr){"group_id", gid};
+  } else if (IS("track")) {
+    r->f[F_TYPE] = snake_case(r, record_json_get(r, msg, "event"));
+    r->f[F_AMOUNT] = FIRST_OF(r, msg, "properties.revenue", "properties.total", "properties.value");
+    r->f[F_ORDER_ID] = record_json_get(r, msg, "properties.order_id");
+    r->f[F_PRODUCT] = FIRST_OF(r, msg, "properties.product_id", "properties.sku");
+    r->f[F_RATING] = record_json_get(r, msg, "properties.rating");
+    r->f[F_TEXT] = record_json_get(r, msg, "properties.text");
+  } else if (IS("page")) {
+    r->f[F_TYPE] = (rec_value){"page_view", 9, "type"};
+  } else if (IS("screen")) {
+    r->f[F_TYPE] = (rec_value){"screen_view", 11, "type"};
+  } else {
+    snprintf(r->reject_buf, sizeof r->reject_buf, "malformed event: unknown type '%.40s'", type.s);
+    r->reject = r->reject_buf;
+    return;
+  }
+  r->f[F_CAMPAIGN] = record_json_get(r, msg, "context.campaign.name");
+  r->f[F_DEVICE] = record_json_get(r, msg, "context.device.type");
+  r->f[F_REGION] = FIRST_OF(r, msg, "context.location.region", "context.location.country");
+  if (!src->deflt[F_CHANNEL]) {
+    int app = IS("screen") || json_object_get(json_object_get(msg, "context"), "app") != NULL;
+    r->f[F_CHANNEL] = app ? (rec_value){"app", 3, "context.app"} : (rec_value){"web", 3, "type"};
+  }
+#undef IS
+  /* explicit mappings win over the spec's defaults */
+  for (int f = 0; f < F_NFIELDS; f++)
+    if (src->column[f]) {
+      rec_value v = record_json_get(r, msg, src->column[f]);
+      if (v.s) r->f[f] = v;
+    }
+  for (size_t i = 0; i < src->nids; i++) {
+    rec_value v = record_json_get(r, msg, src->ids[i].column);
+    rec_add_id(r, src->ids[i].name, v.s, v.n, v.column);
+  }
+  for (size_t i = 0; i < src->nattrs && r->nattrs < REC_MAX_ATTRS; i++) {
+    rec_value v = record_json_get(r, msg, src->attrs[i].column);
+    if (v.s) r->attrs[r->nattrs++] = (rec_attr){src->attrs[i].name, v};
+  }
+}

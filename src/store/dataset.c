@@ -1,0 +1,482 @@
+/*
+ * dataset.c — loading the columnar, customer-major dataset from the
+ * warehouse (see dataset.h).
+ *
+ * Events are read once in storage order into columns, with the customer index
+ * of each found through identities (identity id -> customer index array), then
+ * placed by a counting sort on customer and sorted by time within each
+ * customer. The as-of cut is applied in SQL, so nothing after it is read.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/dataset.h"
+#include "store/warehouse_int.h"
+
+uint32_t tm_names_find(const tm_names *n, const char *name) {
+  for (size_t i = 1; i < n->count; i++)
+    if (n->name[i] && !strcmp(n->name[i], name)) return (uint32_t)i;
+  return 0;
+}
+
+const char *tm_dataset_attr(const tm_dataset *ds, size_t c, const char *key) {
+  uint32_t k = tm_dict_find(&ds->attr_keys, key, strlen(key));
+  if (k == UINT32_MAX) return NULL;
+  for (uint32_t i = ds->attr_off[c]; i < ds->attr_off[c + 1]; i++)
+    if (ds->attr_key[i] == k) return tm_dict_str(&ds->attr_vals, ds->attr_val[i]);
+  return NULL;
+}
+
+static void names_free(tm_names *n) {
+  for (size_t i = 0; i < n->count; i++) tm_free(n->name[i]);
+  tm_free(n->name);
+  memset(n, 0, sizeof *n);
+}
+
+/* Loads "SELECT id, name FROM ..." into names indexed by id. */
+static int names_load(tm_warehouse *wh, tm_names *n, const char *sql, tm_error *err) {
+  sqlite3_stmt *st;
+  int rc = tm_wh_prepare(wh, &st, sql, err);
+  size_t cap = 0;
+  if (rc) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    if (id <= 0 || id > 100000000) continue;
+    if (TM_GROW(n->name, cap, (size_t)id + 1)) goto oom;
+    while (n->count <= (size_t)id) n->name[n->count++] = NULL;
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    if (!(n->name[id] = tm_strdup(s ? s : ""))) goto oom;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return tm_wh_fail(wh, err, "reading names");
+  if (!n->count) { /* name[0] always exists */
+    if (!(n->name = tm_calloc(1, sizeof *n->name))) return tm_error_nomem(err);
+    n->count = 1;
+  }
+  return 0;
+oom:
+  sqlite3_finalize(st);
+  return tm_error_nomem(err);
+}
+
+void tm_dataset_free(tm_dataset *ds) {
+  if (!ds) return;
+  for (size_t c = 0; c < ds->ncust; c++) tm_free(ds->cust_key ? ds->cust_key[c] : NULL);
+  void *arrays[] = {ds->off,    ds->cust_id, ds->cust_key, ds->cust_first, ds->attr_off, ds->attr_key,
+                    ds->attr_val, ds->ts,    ds->event_id, ds->source,     ds->channel,  ds->type,
+                    ds->device, ds->campaign, ds->region,  ds->amount,     ds->rating,   ds->line_off,
+                    ds->line_product, ds->line_qty, ds->line_price};
+  for (size_t i = 0; i < TM_ARRAY_LEN(arrays); i++) tm_free(arrays[i]);
+  tm_dict_fini(&ds->attr_keys);
+  tm_dict_fini(&ds->attr_vals);
+  tm_names *names[] = {&ds->sources, &ds->channels, &ds->channel_modes, &ds->types, &ds->campaigns,
+                       &ds->regions, &ds->devices, &ds->products, &ds->product_categories};
+  for (size_t i = 0; i < TM_ARRAY_LEN(names); i++) names_free(names[i]);
+  tm_free(ds);
+}
+
+uint64_t tm_dataset_customers(const tm_dataset *ds) { return ds->ncust; }
+uint64_t tm_dataset_events(const tm_dataset *ds) { return ds->nev; }
+uint64_t tm_dataset_order_lines(const tm_dataset *ds) { return ds->nlines; }
+
+uint64_t tm_dataset_memory(const tm_dataset *ds) {
+  uint64_t per_event = 2 * sizeof(int64_t) + 4 * sizeof(uint16_t) + 2 * sizeof(uint32_t) +
+                       sizeof(double) + sizeof(float) + sizeof(uint32_t);
+  uint64_t per_line = sizeof(uint32_t) + sizeof(float) + sizeof(double);
+  uint64_t per_cust = sizeof(uint64_t) + 2 * sizeof(int64_t) + sizeof(char *) + sizeof(uint32_t);
+  uint64_t keys = 0;
+  for (size_t c = 0; c < ds->ncust; c++) keys += strlen(ds->cust_key[c]) + 1;
+  uint64_t attrs = (uint64_t)ds->attr_off[ds->ncust] * 2 * sizeof(uint32_t) + ds->attr_keys.buflen +
+                   ds->attr_vals.buflen + ds->attr_vals.count * 24;
+  return (uint64_t)ds->nev * per_event + ds->nlines * per_line + ds->ncust * per_cust + keys + attrs;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+typedef struct raw_events {
+  size_t n, cap;
+  uint32_t *cust; /* customer index, ncust for guests */
+  int64_t *ts, *id;
+  uint16_t *source, *channel, *type, *device;
+  uint32_t *campaign, *region;
+  double *amount;
+  float *rating;
+} raw_events;
+
+static void raw_free(raw_events *r) {
+  void *a[] = {r->cust, r->ts, r->id, r->source, r->channel, r->type, r->device, r->campaign,
+               r->region, r->amount, r->rating};
+  for (size_t i = 0; i < TM_ARRAY_LEN(a); i++) tm_free(a[i]);
+}
+
+static int raw_alloc(raw_events *r, size_t n) {
+  n = n ? n : 1;
+  r->cap = n;
+  r->cust = tm_malloc(n * sizeof *r->cust);
+  r->ts = tm_malloc(n * sizeof *r->ts);
+  r->id = tm_malloc(n * sizeof *r->id);
+  r->source = tm_malloc(n * sizeof *r->source);
+  r->channel = tm_malloc(n * sizeof *r->channel);
+  r->type = tm_malloc(n * sizeof *r->type);
+  r->device = tm_malloc(n * sizeof *r->device);
+  r->campaign = tm_malloc(n * sizeof *r->campaign);
+  r->region = tm_malloc(n * sizeof *r->region);
+  r->amount = tm_malloc(n * sizeof *r->amount);
+  r->rating = tm_malloc(n * sizeof *r->rating);
+  return r->cust && r->ts && r->id && r->source && r->channel && r->type && r->device && r->campaign &&
+                 r->region && r->amount && r->rating
+             ? 0
+             : TM_ENOMEM;
+}
+
+static int load_customers(tm_warehouse *wh, tm_dataset *ds, tm_u64map *index, tm_error *err) {
+  int64_t n;
+  int rc = tm_wh_int(wh, "SELECT count(*) FROM customers", &n, err);
+  if (rc) return rc;
+  size_t cap = (size_t)n + 1;
+  ds->cust_id = tm_malloc(cap * sizeof *ds->cust_id);
+  ds->cust_key = tm_calloc(cap, sizeof *ds->cust_key);
+  ds->cust_first = tm_malloc(cap * sizeof *ds->cust_first);
+  if (!ds->cust_id || !ds->cust_key || !ds->cust_first || tm_u64map_init(index, cap))
+    return tm_error_nomem(err);
+  sqlite3_stmt *st;
+  if ((rc = tm_wh_prepare(wh, &st, "SELECT id, customer_key, first_seen FROM customers ORDER BY id", err)))
+    return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && ds->ncust < (size_t)n) {
+    size_t c = ds->ncust;
+    ds->cust_id[c] = sqlite3_column_int64(st, 0);
+    ds->cust_first[c] = sqlite3_column_int64(st, 2);
+    const char *k = (const char *)sqlite3_column_text(st, 1);
+    if (!(ds->cust_key[c] = tm_strdup(k ? k : "")) ||
+        tm_u64map_put(index, (uint64_t)ds->cust_id[c], c, NULL, NULL)) {
+      sqlite3_finalize(st);
+      return tm_error_nomem(err);
+    }
+    ds->ncust++;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return tm_wh_fail(wh, err, "reading customers");
+  return 0;
+}
+
+/* identity id -> customer index (ncust = none) */
+static int load_identity_map(tm_warehouse *wh, tm_dataset *ds, const tm_u64map *index, uint32_t **out,
+                             size_t *nout, tm_error *err) {
+  int64_t maxid;
+  int rc = tm_wh_int(wh, "SELECT coalesce(max(id), 0) FROM identities", &maxid, err);
+  if (rc) return rc;
+  uint32_t *map = tm_malloc(((size_t)maxid + 1) * sizeof *map);
+  if (!map) return tm_error_nomem(err);
+  for (int64_t i = 0; i <= maxid; i++) map[i] = (uint32_t)ds->ncust;
+  sqlite3_stmt *st;
+  if ((rc = tm_wh_prepare(wh, &st, "SELECT id, customer_id FROM identities WHERE customer_id IS NOT NULL", err))) {
+    tm_free(map);
+    return rc;
+  }
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    uint64_t *c = tm_u64map_get(index, (uint64_t)sqlite3_column_int64(st, 1));
+    if (id >= 0 && id <= maxid && c) map[id] = (uint32_t)*c;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    tm_free(map);
+    return tm_wh_fail(wh, err, "reading identities");
+  }
+  *out = map;
+  *nout = (size_t)maxid + 1;
+  return 0;
+}
+
+static int load_raw_events(tm_warehouse *wh, const tm_dataset_options *opt, const uint32_t *idmap,
+                           size_t nidmap, uint32_t guest, raw_events *r, tm_error *err) {
+  int64_t n;
+  char sql[512];
+  const char *where = opt->as_of_ms ? " WHERE ts < ?1" : "";
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM events%s", where);
+  sqlite3_stmt *st;
+  int rc = tm_wh_prepare(wh, &st, sql, err);
+  if (rc) return rc;
+  if (opt->as_of_ms) sqlite3_bind_int64(st, 1, opt->as_of_ms);
+  n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (raw_alloc(r, (size_t)n)) return tm_error_nomem(err);
+  snprintf(sql, sizeof sql,
+           "SELECT id, identity_id, ts, source_id, channel_id, type_id, campaign_id, region_id, "
+           "device_id, amount, rating FROM events%s",
+           where);
+  if ((rc = tm_wh_prepare(wh, &st, sql, err))) return rc;
+  if (opt->as_of_ms) sqlite3_bind_int64(st, 1, opt->as_of_ms);
+  size_t k = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)n) {
+    int64_t ident = sqlite3_column_int64(st, 1);
+    r->id[k] = sqlite3_column_int64(st, 0);
+    r->cust[k] = ident > 0 && (size_t)ident < nidmap ? idmap[ident] : guest;
+    r->ts[k] = sqlite3_column_int64(st, 2);
+    r->source[k] = (uint16_t)sqlite3_column_int(st, 3);
+    r->channel[k] = (uint16_t)sqlite3_column_int(st, 4);
+    r->type[k] = (uint16_t)sqlite3_column_int(st, 5);
+    r->campaign[k] = (uint32_t)sqlite3_column_int64(st, 6);
+    r->region[k] = (uint32_t)sqlite3_column_int64(st, 7);
+    r->device[k] = (uint16_t)sqlite3_column_int(st, 8);
+    r->amount[k] = sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
+    r->rating[k] = sqlite3_column_type(st, 10) == SQLITE_NULL ? NAN : (float)sqlite3_column_double(st, 10);
+    k++;
+    if (opt->progress && (k & 0xFFFFF) == 0 &&
+        opt->progress(opt->progress_payload, "loading events", k, (uint64_t)n)) {
+      sqlite3_finalize(st);
+      return tm_error_set(err, TM_ECANCELED, "dataset load canceled");
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return tm_wh_fail(wh, err, "reading events");
+  r->n = k;
+  return 0;
+}
+
+typedef struct ev_order {
+  const int64_t *ts, *id;
+} ev_order;
+
+static int by_time(const void *a, const void *b, void *payload) {
+  const ev_order *o = payload;
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  if (o->ts[x] != o->ts[y]) return o->ts[x] < o->ts[y] ? -1 : 1;
+  return o->id[x] < o->id[y] ? -1 : o->id[x] > o->id[y];
+}
+
+/* Counting sort by customer, then time order inside each customer. */
+static int place_events(tm_dataset *ds, raw_events *r, tm_error *err) {
+  size_t nc = ds->ncust, n = r->n;
+  ds->off = tm_calloc(nc + 2, sizeof *ds->off);
+  uint32_t *perm = tm_malloc((n ? n : 1) * sizeof *perm);
+  uint64_t *fill = tm_malloc((nc + 1) * sizeof *fill);
+  if (!ds->off || !perm || !fill) {
+    tm_free(perm);
+    tm_free(fill);
+    return tm_error_nomem(err);
+  }
+  for (size_t i = 0; i < n; i++) ds->off[r->cust[i] + 1]++;
+  for (size_t c = 0; c <= nc; c++) ds->off[c + 1] += ds->off[c];
+  memcpy(fill, ds->off, (nc + 1) * sizeof *fill);
+  for (size_t i = 0; i < n; i++) perm[fill[r->cust[i]]++] = (uint32_t)i;
+  tm_free(fill);
+  ev_order o = {r->ts, r->id};
+#pragma omp parallel for schedule(dynamic, 1024)
+  for (size_t c = 0; c <= nc; c++) {
+    size_t b = ds->off[c], e = ds->off[c + 1];
+    if (e - b > 1) qsort_r(perm + b, e - b, sizeof *perm, by_time, &o);
+  }
+  ds->nev = n;
+  size_t cap = n ? n : 1;
+  ds->ts = tm_malloc(cap * sizeof *ds->ts);
+  ds->event_id = tm_malloc(cap * sizeof *ds->event_id);
+  ds->source = tm_malloc(cap * sizeof *ds->source);
+  ds->channel = tm_malloc(cap * sizeof *ds->channel);
+  ds->type = tm_malloc(cap * sizeof *ds->type);
+  ds->device = tm_malloc(cap * sizeof *ds->device);
+  ds->campaign = tm_malloc(cap * sizeof *ds->campaign);
+  ds->region = tm_malloc(cap * sizeof *ds->region);
+  ds->amount = tm_malloc(cap * sizeof *ds->amount);
+  ds->rating = tm_malloc(cap * sizeof *ds->rating);
+  if (!ds->ts || !ds->event_id || !ds->source || !ds->channel || !ds->type || !ds->device ||
+      !ds->campaign || !ds->region || !ds->amount || !ds->rating) {
+    tm_free(perm);
+    return tm_error_nomem(err);
+  }
+  for (size_t i = 0; i < n; i++) {
+    uint32_t p = perm[i];
+    ds->ts[i] = r->ts[p];
+    ds->event_id[i] = r->id[p];
+    ds->source[i] = r->source[p];
+    ds->channel[i] = r->channel[p];
+    ds->type[i] = r->type[p];
+    ds->device[i] = r->device[p];
+    ds->campaign[i] = r->campaign[p];
+    ds->region[i] = r->region[p];
+    ds->amount[i] = r->amount[p];
+    ds->rating[i] = r->rating[p];
+  }
+  tm_free(perm);
+  return 0;
+}
+
+static int load_lines(tm_warehouse *wh, tm_dataset *ds, tm_error *err) {
+  int64_t maxev;
+  int rc = tm_wh_int(wh, "SELECT coalesce(max(id), 0) FROM events", &maxev, err);
+  if (rc) return rc;
+  uint32_t *pos = tm_malloc(((size_t)maxev + 1) * sizeof *pos);
+  ds->line_off = tm_calloc(ds->nev + 2, sizeof *ds->line_off);
+  if (!pos || !ds->line_off) {
+    tm_free(pos);
+    return tm_error_nomem(err);
+  }
+  for (int64_t i = 0; i <= maxev; i++) pos[i] = UINT32_MAX;
+  for (size_t i = 0; i < ds->nev; i++)
+    if (ds->event_id[i] >= 0 && ds->event_id[i] <= maxev) pos[ds->event_id[i]] = (uint32_t)i;
+  int64_t n;
+  if ((rc = tm_wh_int(wh, "SELECT count(*) FROM order_lines", &n, err))) {
+    tm_free(pos);
+    return rc;
+  }
+  size_t cap = (size_t)n ? (size_t)n : 1;
+  uint32_t *ev = tm_malloc(cap * sizeof *ev), *prod = tm_malloc(cap * sizeof *prod);
+  float *qty = tm_malloc(cap * sizeof *qty);
+  double *price = tm_malloc(cap * sizeof *price);
+  sqlite3_stmt *st = NULL;
+  size_t k = 0;
+  if (!ev || !prod || !qty || !price) {
+    rc = tm_error_nomem(err);
+    goto done;
+  }
+  if ((rc = tm_wh_prepare(wh, &st, "SELECT event_id, product_id, quantity, unit_price FROM order_lines", err)))
+    goto done;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)n) {
+    int64_t e = sqlite3_column_int64(st, 0);
+    if (e < 0 || e > maxev || pos[e] == UINT32_MAX) continue; /* after the as-of date */
+    ev[k] = pos[e];
+    prod[k] = (uint32_t)sqlite3_column_int64(st, 1);
+    qty[k] = (float)sqlite3_column_double(st, 2);
+    price[k] = sqlite3_column_double(st, 3);
+    k++;
+  }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    rc = tm_wh_fail(wh, err, "reading order lines");
+    goto done;
+  }
+  rc = 0;
+  /* group by event: counting sort */
+  for (size_t i = 0; i < k; i++) ds->line_off[ev[i] + 1]++;
+  for (size_t i = 0; i < ds->nev; i++) ds->line_off[i + 1] += ds->line_off[i];
+  ds->nlines = k;
+  ds->line_product = tm_malloc((k ? k : 1) * sizeof *ds->line_product);
+  ds->line_qty = tm_malloc((k ? k : 1) * sizeof *ds->line_qty);
+  ds->line_price = tm_malloc((k ? k : 1) * sizeof *ds->line_price);
+  uint32_t *fill = tm_malloc((ds->nev + 1) * sizeof *fill);
+  if (!ds->line_product || !ds->line_qty || !ds->line_price || !fill) {
+    tm_free(fill);
+    rc = tm_error_nomem(err);
+    goto done;
+  }
+  memcpy(fill, ds->line_off, (ds->nev + 1) * sizeof *fill);
+  for (size_t i = 0; i < k; i++) {
+    uint32_t at = fill[ev[i]]++;
+    ds->line_product[at] = prod[i];
+    ds->line_qty[at] = qty[i];
+    ds->line_price[at] = price[i];
+  }
+  tm_free(fill);
+done:
+  sqlite3_finalize(st);
+  tm_free(pos);
+  tm_free(ev);
+  tm_free(prod);
+  tm_free(qty);
+  tm_free(price);
+  return rc;
+}
+
+static int load_attrs(tm_warehouse *wh, tm_dataset *ds, const tm_u64map *index, tm_error *err) {
+  sqlite3_stmt *st;
+  int rc;
+  size_t n = 0, cap = 0;
+  uint32_t *cust = NULL, *key = NULL, *val = NULL;
+  size_t capk = 0, capv = 0;
+  if (tm_dict_init(&ds->attr_keys) || tm_dict_init(&ds->attr_vals)) return tm_error_nomem(err);
+  if ((rc = tm_wh_prepare(wh, &st, "SELECT customer_id, key, value FROM customer_attrs", err))) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    uint64_t *c = tm_u64map_get(index, (uint64_t)sqlite3_column_int64(st, 0));
+    if (!c || sqlite3_column_type(st, 2) == SQLITE_NULL) continue;
+    uint32_t k, v;
+    if (TM_GROW(cust, cap, n + 1) || TM_GROW(key, capk, n + 1) || TM_GROW(val, capv, n + 1) ||
+        tm_dict_intern(&ds->attr_keys, (const char *)sqlite3_column_text(st, 1),
+                       (size_t)sqlite3_column_bytes(st, 1), &k) ||
+        tm_dict_intern(&ds->attr_vals, (const char *)sqlite3_column_text(st, 2),
+                       (size_t)sqlite3_column_bytes(st, 2), &v)) {
+      rc = TM_ENOMEM;
+      break;
+    }
+    cust[n] = (uint32_t)*c;
+    key[n] = k;
+    val[n] = v;
+    n++;
+  }
+  sqlite3_finalize(st);
+  if (rc == TM_ENOMEM) rc = tm_error_nomem(err);
+  else if (rc != SQLITE_DONE) rc = tm_wh_fail(wh, err, "reading customer attributes");
+  else rc = 0;
+  if (!rc) {
+    ds->attr_off = tm_calloc(ds->ncust + 2, sizeof *ds->attr_off);
+    ds->attr_key = tm_malloc((n ? n : 1) * sizeof *ds->attr_key);
+    ds->attr_val = tm_malloc((n ? n : 1) * sizeof *ds->attr_val);
+    if (!ds->attr_off || !ds->attr_key || !ds->attr_val) rc = tm_error_nomem(err);
+  }
+  if (!rc) {
+    for (size_t i = 0; i < n; i++) ds->attr_off[cust[i] + 1]++;
+    for (size_t c = 0; c < ds->ncust; c++) ds->attr_off[c + 1] += ds->attr_off[c];
+    uint32_t *fill = tm_malloc((ds->ncust + 1) * sizeof *fill);
+    if (!fill) rc = tm_error_nomem(err);
+    else {
+      memcpy(fill, ds->attr_off, (ds->ncust + 1) * sizeof *fill);
+      for (size_t i = 0; i < n; i++) {
+        uint32_t at = fill[cust[i]]++;
+        ds->attr_key[at] = key[i];
+        ds->attr_val[at] = val[i];
+      }
+      tm_free(fill);
+    }
+  }
+  tm_free(cust);
+  tm_free(key);
+  tm_free(val);
+  return rc;
+}
+
+int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options *opt, tm_error *err) {
+  static const tm_dataset_options defaults = TM_DATASET_OPTIONS_INIT;
+  if (!opt) opt = &defaults;
+  tm_dataset *ds = tm_calloc(1, sizeof *ds);
+  if (!ds) return tm_error_nomem(err);
+  ds->as_of_ms = opt->as_of_ms;
+  tm_u64map index = {0};
+  uint32_t *idmap = NULL;
+  size_t nidmap = 0;
+  raw_events raw = {0};
+  /* a consistent snapshot even while an ingest commits */
+  int rc = tm_wh_exec(wh, "BEGIN", err);
+  if (rc) {
+    tm_free(ds);
+    return rc;
+  }
+  if ((rc = names_load(wh, &ds->sources, "SELECT id, name FROM sources", err)) ||
+      (rc = names_load(wh, &ds->channels, "SELECT id, name FROM channels", err)) ||
+      (rc = names_load(wh, &ds->channel_modes, "SELECT id, mode FROM channels", err)) ||
+      (rc = names_load(wh, &ds->types, "SELECT id, name FROM touch_types", err)) ||
+      (rc = names_load(wh, &ds->campaigns, "SELECT id, name FROM campaigns", err)) ||
+      (rc = names_load(wh, &ds->regions, "SELECT id, name FROM regions", err)) ||
+      (rc = names_load(wh, &ds->devices, "SELECT id, name FROM devices", err)) ||
+      (rc = names_load(wh, &ds->products, "SELECT id, code FROM products", err)) ||
+      (rc = names_load(wh, &ds->product_categories, "SELECT id, coalesce(category, '') FROM products", err)) ||
+      (rc = load_customers(wh, ds, &index, err)) ||
+      (rc = load_identity_map(wh, ds, &index, &idmap, &nidmap, err)) ||
+      (rc = load_raw_events(wh, opt, idmap, nidmap, (uint32_t)ds->ncust, &raw, err)) ||
+      (rc = place_events(ds, &raw, err)))
+    goto fail;
+  raw_free(&raw);
+  memset(&raw, 0, sizeof raw);
+  tm_free(idmap);
+  idmap = NULL;
+  if ((rc = load_lines(wh, ds, err)) || (rc = load_attrs(wh, ds, &index, err))) goto fail;
+  tm_u64map_fini(&index);
+  sqlite3_exec(wh->db, "COMMIT", NULL, NULL, NULL);
+  *out = ds;
+  return 0;
+fail:
+  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  raw_free(&raw);
+  tm_free(idmap);
+  tm_u64map_fini(&index);
+  tm_dataset_free(ds);
+  return rc;
+}

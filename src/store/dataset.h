@@ -1,0 +1,59 @@
+/*
+ * dataset.h — the layout of tm_dataset, for the analyses (shared-internal).
+ *
+ * Touchpoints are sorted by (customer, time, event id) in columns; customer c
+ * owns events [off[c], off[c+1]). Events of no customer (guests, quarantined
+ * identifiers) come last, in [off[ncust], off[ncust+1]). Dimension codes are
+ * the warehouse ids (0 = none), their names in the *_names arrays. Order lines
+ * are grouped by event: event e owns lines [line_off[e], line_off[e+1]).
+ *
+ * Analyses should be written as map over a range of customers -> partial ->
+ * associative merge (DESIGN.md §2); money sums in integer cents keep merges
+ * exact, so results do not depend on the thread count.
+ */
+#ifndef TM_STORE_DATASET_H
+#define TM_STORE_DATASET_H
+#include "core/common.h"
+#include "core/hashmap.h"
+
+typedef struct tm_names {
+  char **name;   /* indexed by warehouse id; name[0] = NULL */
+  size_t count;  /* max id + 1 */
+} tm_names;
+
+struct tm_dataset {
+  int64_t as_of_ms;
+  /* customers */
+  size_t ncust;
+  uint64_t *off;          /* ncust + 2 */
+  int64_t *cust_id;       /* customers.id */
+  char **cust_key;        /* the canonical identifier's value */
+  int64_t *cust_first;    /* first seen (ms), 0 if unknown */
+  uint32_t *attr_off;     /* ncust + 1: customer attributes, CSR */
+  uint32_t *attr_key, *attr_val; /* codes in attr_keys / attr_vals */
+  tm_dict attr_keys, attr_vals;
+  /* events */
+  size_t nev;
+  int64_t *ts, *event_id;
+  uint16_t *source, *channel, *type, *device;
+  uint32_t *campaign, *region;
+  double *amount;         /* NaN when absent */
+  float *rating;          /* NaN when absent */
+  /* order lines */
+  size_t nlines;
+  uint32_t *line_off;     /* nev + 1 */
+  uint32_t *line_product;
+  float *line_qty;
+  double *line_price;
+  /* dimension names */
+  tm_names sources, channels, channel_modes, types, campaigns, regions, devices, products,
+      product_categories;
+};
+
+/* Looks a dimension value up by name: its code, or 0 when absent. */
+uint32_t tm_names_find(const tm_names *n, const char *name);
+
+/* The value of customer c's attribute key, or NULL. */
+const char *tm_dataset_attr(const tm_dataset *ds, size_t c, const char *key);
+
+#endif
