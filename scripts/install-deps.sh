@@ -11,7 +11,7 @@ packages=(
   libjansson-dev                # JSON / Segment events
   libsodium-dev                 # keyed hashing for pseudonymisation
   libxxhash-dev                 # hashing
-  libcmocka-dev jq              # unit tests; jq reads JSON in end-to-end tests
+  libcmocka-dev jq python3      # tests: jq reads JSON, python3 (stdlib) recomputes figures independently
 )
 # Optional extras: peers for benchmarks (pandas) and fuzzing (clang).
 if [ "${TM_BENCH_DEPS:-0}" = 1 ]; then

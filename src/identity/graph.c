@@ -29,6 +29,7 @@ enum { EDGE_NEW = 1, EDGE_TOUCHED = 2 };
 enum { ST_OK = 0, ST_QUARANTINED = 1 };
 
 typedef struct node {
+  uint64_t chash; /* hash of "type:value": content-defined, unlike the node index */
   int64_t dbid, customer_id, first_seen, last_seen;
   uint32_t records;
   uint8_t type, flags, status, old_status;
@@ -69,6 +70,12 @@ int tm_idgraph_type(tm_idgraph *g, const char *name, uint32_t *type) {
   return 0;
 }
 
+static uint64_t content_hash(const tm_idgraph *g, uint32_t type, const char *value, size_t n) {
+  const char *name = tm_dict_str(&g->types, type);
+  uint64_t h = tm_hash64(name, strlen(name));
+  return tm_hash64_seed(value, n, h);
+}
+
 int tm_idgraph_intern(tm_idgraph *g, uint32_t type, const char *value, size_t n, int64_t ts,
                       uint32_t *nodeix, int64_t *dbid) {
   char key[TM_ID_MAX + 2];
@@ -83,6 +90,7 @@ int tm_idgraph_intern(tm_idgraph *g, uint32_t type, const char *value, size_t n,
     memset(nd, 0, sizeof *nd);
     nd->dbid = g->next_dbid++;
     nd->type = (uint8_t)type;
+    nd->chash = content_hash(g, type, value, n);
     nd->flags = NODE_NEW;
     nd->first_seen = nd->last_seen = ts;
   }
@@ -241,9 +249,10 @@ static int edge_order(const void *x, const void *y, void *payload) {
   const edge *a = &sort_graph->edges[*(const uint32_t *)x];
   const edge *b = &sort_graph->edges[*(const uint32_t *)y];
   if (a->first_seen != b->first_seen) return a->first_seen < b->first_seen ? -1 : 1;
-  const uint64_t *h = sort_graph->keys.hashes;
-  uint64_t ha = h[a->a] ^ (h[a->b] * 0x9E3779B97F4A7C15ULL);
-  uint64_t hb = h[b->a] ^ (h[b->b] * 0x9E3779B97F4A7C15ULL);
+  /* symmetric in the two ends, which are ordered by node index (arrival order) */
+  const node *nd = sort_graph->nodes;
+  uint64_t ha = (nd[a->a].chash ^ nd[a->b].chash) + (nd[a->a].chash * nd[a->b].chash);
+  uint64_t hb = (nd[b->a].chash ^ nd[b->b].chash) + (nd[b->a].chash * nd[b->b].chash);
   if (ha != hb) return ha < hb ? -1 : 1;
   return 0;
 }
@@ -266,8 +275,7 @@ static int more_canonical(const tm_idgraph *g, uint32_t a, uint32_t b) {
 }
 
 static int64_t customer_id_of(const tm_idgraph *g, uint32_t canon) {
-  const char *key = tm_dict_str(&g->keys, canon);
-  return (int64_t)(tm_hash64(key, tm_dict_len(&g->keys, canon)) & INT64_MAX);
+  return (int64_t)(g->nodes[canon].chash & INT64_MAX);
 }
 
 int tm_idgraph_save(tm_idgraph *g, tm_warehouse *wh, int64_t run_id, tm_idgraph_stats *st,

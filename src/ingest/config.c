@@ -146,9 +146,14 @@ static int source_key(parse_state *st, source_cfg *s, const char *key, const cha
     else if (!strcmp(v, "profile")) s->kind = KIND_PROFILE;
     else return fail(st, line, "kind '%s' is not events, order_lines or profile%s", v, "");
   } else if (!strcmp(key, "delimiter")) {
+    /* names, because ';' starts an inline comment in INI */
     if (!strcmp(v, "tab") || !strcmp(v, "\\t")) s->delimiter = '\t';
+    else if (!strcmp(v, "semicolon")) s->delimiter = ';';
+    else if (!strcmp(v, "comma")) s->delimiter = ',';
+    else if (!strcmp(v, "pipe")) s->delimiter = '|';
     else if (strlen(v) == 1) s->delimiter = v[0];
-    else return fail(st, line, "delimiter '%s' must be one character or 'tab'%s", v, "");
+    else
+      return fail(st, line, "delimiter '%s' must be one character, comma, semicolon, tab or pipe%s", v, "");
   } else if (!strcmp(key, "missing_id")) {
     if (!strcmp(v, "keep")) s->missing_id_keep = true;
     else if (!strcmp(v, "reject")) s->missing_id_keep = false;

@@ -55,7 +55,18 @@ void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg) {
     }
   }
 #define IS(t) (type.n == sizeof(t) - 1 && !memcmp(type.s, t, type.n))
-  r->f[F_EVENT_ID] = record_json_get(r, msg, "messageId");
+  /* The de-duplication key: messageId with the call's type and event name, so a
+   * retried message is one event while different calls that happen to share an
+   * id (test fixtures do) are not. */
+  rec_value mid = record_json_get(r, msg, "messageId");
+  if (mid.s) {
+    rec_value ev = record_json_get(r, msg, "event");
+    char key[512];
+    int n = snprintf(key, sizeof key, "%.*s\x1f%.*s\x1f%.*s", (int)TM_MIN(mid.n, 400), mid.s, (int)type.n,
+                     type.s, ev.s ? (int)TM_MIN(ev.n, 80) : 0, ev.s ? ev.s : "");
+    const char *kept = rec_keep(r, key, (size_t)n);
+    if (kept) r->f[F_EVENT_ID] = (rec_value){kept, (size_t)n, "messageId"};
+  }
   r->f[F_TIME] = FIRST_OF(r, msg, "timestamp", "originalTimestamp", "sentAt", "receivedAt");
 
   rec_value user = record_json_get(r, msg, "userId");
@@ -66,6 +77,8 @@ void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg) {
   rec_value phone = FIRST_OF(r, msg, "traits.phone", "context.traits.phone");
   rec_add_id(r, "email", email.s, email.n, "traits.email");
   rec_add_id(r, "phone", phone.s, phone.n, "traits.phone");
+  rec_value device = record_json_get(r, msg, "context.device.id");
+  rec_add_id(r, "device", device.s, device.n, "context.device.id");
   r->rule = RULE_SAME_RECORD;
 
   if (IS("identify")) {
