@@ -32,66 +32,64 @@ static inline uint64_t mix64(uint64_t x) {
 int tm_u64map_init(tm_u64map *m, size_t expected) {
   memset(m, 0, sizeof *m);
   m->cap = pow2_at_least(expected * 2 + 1);
-  m->keys = tm_malloc(m->cap * sizeof *m->keys);
-  m->vals = tm_malloc(m->cap * sizeof *m->vals);
-  m->used = tm_calloc(m->cap, 1);
-  if (!m->keys || !m->vals || !m->used) {
-    tm_u64map_fini(m);
-    return TM_ENOMEM;
-  }
-  return 0;
+  m->slots = tm_calloc(m->cap, sizeof *m->slots);
+  return m->slots ? 0 : TM_ENOMEM;
 }
 
 void tm_u64map_fini(tm_u64map *m) {
-  tm_free(m->keys);
-  tm_free(m->vals);
-  tm_free(m->used);
+  tm_free(m->slots);
   memset(m, 0, sizeof *m);
 }
 
 uint64_t *tm_u64map_get(const tm_u64map *m, uint64_t key) {
+  if (!key) return m->has_zero ? (uint64_t *)&m->zero_val : NULL;
   if (!m->cap) return NULL;
   size_t mask = m->cap - 1, i = mix64(key) & mask;
-  while (m->used[i]) {
-    if (m->keys[i] == key) return &m->vals[i];
+  while (m->slots[i].key) {
+    if (m->slots[i].key == key) return &m->slots[i].val;
     i = (i + 1) & mask;
   }
   return NULL;
 }
 
 static int u64map_grow(tm_u64map *m) {
-  tm_u64map n;
-  if (tm_u64map_init(&n, m->cap) != 0) return TM_ENOMEM; /* cap*2 slots */
+  size_t ncap = m->cap * 2;
+  tm_u64slot *ns = tm_calloc(ncap, sizeof *ns);
+  if (!ns) return TM_ENOMEM;
   for (size_t i = 0; i < m->cap; i++) {
-    if (!m->used[i]) continue;
-    size_t mask = n.cap - 1, j = mix64(m->keys[i]) & mask;
-    while (n.used[j]) j = (j + 1) & mask;
-    n.used[j] = 1;
-    n.keys[j] = m->keys[i];
-    n.vals[j] = m->vals[i];
+    if (!m->slots[i].key) continue;
+    size_t j = mix64(m->slots[i].key) & (ncap - 1);
+    while (ns[j].key) j = (j + 1) & (ncap - 1);
+    ns[j] = m->slots[i];
   }
-  n.count = m->count;
-  tm_u64map_fini(m);
-  *m = n;
+  tm_free(m->slots);
+  m->slots = ns;
+  m->cap = ncap;
   return 0;
 }
 
 int tm_u64map_put(tm_u64map *m, uint64_t key, uint64_t val, uint64_t **slot, bool *inserted) {
+  if (!key) {
+    bool was = m->has_zero;
+    if (!was) m->has_zero = true, m->zero_val = val, m->count++;
+    if (slot) *slot = &m->zero_val;
+    if (inserted) *inserted = !was;
+    return 0;
+  }
   if ((m->count + 1) * 2 > m->cap && u64map_grow(m) != 0) return TM_ENOMEM;
   size_t mask = m->cap - 1, i = mix64(key) & mask;
-  while (m->used[i]) {
-    if (m->keys[i] == key) {
-      if (slot) *slot = &m->vals[i];
+  while (m->slots[i].key) {
+    if (m->slots[i].key == key) {
+      if (slot) *slot = &m->slots[i].val;
       if (inserted) *inserted = false;
       return 0;
     }
     i = (i + 1) & mask;
   }
-  m->used[i] = 1;
-  m->keys[i] = key;
-  m->vals[i] = val;
+  m->slots[i].key = key;
+  m->slots[i].val = val;
   m->count++;
-  if (slot) *slot = &m->vals[i];
+  if (slot) *slot = &m->slots[i].val;
   if (inserted) *inserted = true;
   return 0;
 }
@@ -107,25 +105,28 @@ int tm_dict_init(tm_dict *d) {
 
 void tm_dict_fini(tm_dict *d) {
   tm_free(d->slots);
-  tm_free(d->hashes);
-  tm_free(d->offs);
-  tm_free(d->lens);
+  tm_free(d->ent);
   tm_free(d->buf);
   memset(d, 0, sizeof *d);
 }
 
+#define TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
+
 static uint32_t dict_probe(const tm_dict *d, const char *s, size_t n, uint64_t h, size_t *pos) {
   size_t mask = d->cap - 1, i = h & mask;
   for (;;) {
-    uint32_t v = d->slots[i];
+    uint64_t v = d->slots[i];
     if (!v) {
       *pos = i;
       return UINT32_MAX;
     }
-    uint32_t id = v - 1;
-    if (d->hashes[id] == h && d->lens[id] == n && memcmp(d->buf + d->offs[id], s, n) == 0) {
-      *pos = i;
-      return id;
+    if (TAG(v) == TAG(h)) {
+      uint32_t id = (uint32_t)v - 1;
+      const tm_dict_entry *e = &d->ent[id];
+      if (e->hash == h && e->len == n && memcmp(d->buf + e->off, s, n) == 0) {
+        *pos = i;
+        return id;
+      }
     }
     i = (i + 1) & mask;
   }
@@ -138,32 +139,17 @@ uint32_t tm_dict_find(const tm_dict *d, const char *s, size_t n) {
 
 static int dict_rehash(tm_dict *d) {
   size_t ncap = d->cap * 2;
-  uint32_t *ns = tm_calloc(ncap, sizeof *ns);
+  uint64_t *ns = tm_calloc(ncap, sizeof *ns);
   if (!ns) return TM_ENOMEM;
   for (size_t id = 0; id < d->count; id++) {
-    size_t i = d->hashes[id] & (ncap - 1);
+    uint64_t h = d->ent[id].hash;
+    size_t i = h & (ncap - 1);
     while (ns[i]) i = (i + 1) & (ncap - 1);
-    ns[i] = (uint32_t)id + 1;
+    ns[i] = TAG(h) | (id + 1);
   }
   tm_free(d->slots);
   d->slots = ns;
   d->cap = ncap;
-  return 0;
-}
-
-static int dict_reserve_ids(tm_dict *d, size_t need) {
-  if (need <= d->idcap) return 0;
-  size_t ncap = d->idcap ? d->idcap * 2 : 64;
-  uint64_t *h = tm_realloc(d->hashes, ncap * sizeof *h);
-  if (!h) return TM_ENOMEM;
-  d->hashes = h;
-  uint64_t *o = tm_realloc(d->offs, ncap * sizeof *o);
-  if (!o) return TM_ENOMEM;
-  d->offs = o;
-  uint32_t *l = tm_realloc(d->lens, ncap * sizeof *l);
-  if (!l) return TM_ENOMEM;
-  d->lens = l;
-  d->idcap = ncap;
   return 0;
 }
 
@@ -181,17 +167,15 @@ int tm_dict_intern(tm_dict *d, const char *s, size_t n, uint32_t *id) {
     if (dict_rehash(d) != 0) return TM_ENOMEM;
     dict_probe(d, s, n, h, &pos);
   }
-  if (dict_reserve_ids(d, d->count + 1)) return TM_ENOMEM;
+  if (TM_GROW(d->ent, d->idcap, d->count + 1)) return TM_ENOMEM;
   if (TM_GROW(d->buf, d->bufcap, d->buflen + n + 1)) return TM_ENOMEM;
   memcpy(d->buf + d->buflen, s, n);
   d->buf[d->buflen + n] = '\0';
   uint32_t nid = (uint32_t)d->count;
-  d->hashes[nid] = h;
-  d->offs[nid] = d->buflen;
-  d->lens[nid] = (uint32_t)n;
+  d->ent[nid] = (tm_dict_entry){h, d->buflen, (uint32_t)n};
   d->buflen += n + 1;
   d->count++;
-  d->slots[pos] = nid + 1;
+  d->slots[pos] = TAG(h) | (nid + 1);
   *id = nid;
   return 0;
 }

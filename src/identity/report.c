@@ -117,7 +117,8 @@ static uint64_t id_hash(const char *type, const char *value) {
 static double pairs_of(const tm_u64map *counts) {
   double s = 0;
   for (size_t i = 0; i < counts->cap; i++)
-    if (counts->used[i]) s += (double)counts->vals[i] * (double)(counts->vals[i] - 1) / 2.0;
+    if (counts->slots[i].key) s += (double)counts->slots[i].val * (double)(counts->slots[i].val - 1) / 2.0;
+  if (counts->has_zero) s += (double)counts->zero_val * (double)(counts->zero_val - 1) / 2.0;
   return s;
 }
 

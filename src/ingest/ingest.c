@@ -231,6 +231,7 @@ static int ingest_file(run *R, const source_cfg *src, const char *path, tm_error
   uint64_t bytes = 0;
   bool seen;
   int rc = file_checksum(path, sum, &bytes, err);
+  if (!rc) rc = loader_flush(&R->ld, err); /* the writer owns the connection until flushed */
   if (!rc) rc = seen_before(R, sum, &seen, err);
   if (rc) return rc;
   if (seen) {
@@ -243,6 +244,7 @@ static int ingest_file(run *R, const source_cfg *src, const char *path, tm_error
   if ((rc = tm_reader_open(&rd, path, err))) return rc;
   rc = src->format == SRC_CSV ? ingest_csv(R, src, path, rd, err) : ingest_json(R, src, path, rd, err);
   tm_reader_close(rd);
+  if (!rc) rc = loader_flush(&R->ld, err);
   if (!rc) rc = log_file(R, path, sum, bytes, &before, err);
   return rc;
 }
@@ -407,7 +409,7 @@ int tm_ingest_run(tm_doc **out, tm_warehouse *wh, const tm_config *cfg, const tm
     rc = tm_error_set(err, TM_ECANCELED, "ingest canceled; the warehouse is unchanged");
     goto fail_loader;
   }
-  if ((rc = tm_idgraph_save(graph, wh, run_id, &ist, err))) goto fail_loader;
+  if ((rc = loader_flush(&R.ld, err)) || (rc = tm_idgraph_save(graph, wh, run_id, &ist, err))) goto fail_loader;
   {
     sqlite3_stmt *st;
     if ((rc = tm_wh_prepare(wh, &st,

@@ -47,17 +47,21 @@ static int dim_open(dim *d, tm_warehouse *wh, const char *table, tm_error *err) 
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return tm_wh_fail(wh, err, table);
+  return 0;
+}
+
+static int dim_prepare(dim *d, tm_writer *w, const char *table, tm_error *err) {
+  char sql[160];
   if (!strcmp(table, "channels"))
     snprintf(sql, sizeof sql, "INSERT INTO channels(id, name, mode) VALUES(?, ?, ?)");
   else
     snprintf(sql, sizeof sql, "INSERT INTO %s(id, name) VALUES(?, ?)", table);
-  return tm_wh_prepare(wh, &d->ins, sql, err);
+  return tm_writer_prepare(w, sql, table, &d->ins, err);
 }
 
 static void dim_close(dim *d) {
   tm_dict_fini(&d->names);
   tm_free(d->dbid);
-  sqlite3_finalize(d->ins);
   memset(d, 0, sizeof *d);
 }
 
@@ -67,21 +71,29 @@ static int dim_get(loader *ld, dim *d, const rec_value *v, int64_t *out, tm_erro
     *out = 0;
     return 0;
   }
+  if (d->last && d->last_len == v->n && (d->last == v->s || !memcmp(d->last, v->s, v->n))) {
+    *out = d->last_id;
+    return 0;
+  }
   size_t before = d->names.count;
   uint32_t id;
   if (tm_dict_intern(&d->names, v->s, v->n, &id) || TM_GROW(d->dbid, d->cap, id + 1))
     return tm_error_nomem(err);
   if (d->names.count != before) {
     d->dbid[id] = d->next++;
-    sqlite3_bind_int64(d->ins, 1, d->dbid[id]);
-    sqlite3_bind_text(d->ins, 2, v->s, (int)v->n, SQLITE_TRANSIENT);
+    tm_writer_row(ld->w, d->ins);
+    tm_writer_int(ld->w, d->dbid[id]);
+    tm_writer_text(ld->w, v->s, v->n);
     if (d == &ld->channels)
-      sqlite3_bind_text(d->ins, 3, tm_config_channel_mode(ld->cfg, tm_dict_str(&d->names, id)), -1,
-                        SQLITE_STATIC);
-    int rc = sqlite3_step(d->ins);
-    sqlite3_reset(d->ins);
-    if (rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing a dimension");
+      tm_writer_text(ld->w, tm_config_channel_mode(ld->cfg, tm_dict_str(&d->names, id)),
+                     strlen(tm_config_channel_mode(ld->cfg, tm_dict_str(&d->names, id))));
+    int rc = tm_writer_end_row(ld->w, err);
+    if (rc) return rc;
   }
+  /* remember the interned copy: the row's buffer changes under us */
+  d->last = tm_dict_str(&d->names, id);
+  d->last_len = v->n;
+  d->last_id = d->dbid[id];
   *out = d->dbid[id];
   return 0;
 }
@@ -94,23 +106,17 @@ static int product_get(loader *ld, const tm_record *r, int64_t *out, tm_error *e
       TM_GROW(ld->product_dbid, ld->product_cap, id + 1))
     return tm_error_nomem(err);
   if (ld->products.count != before) {
-    ld->product_dbid[id] = 0;
-    sqlite3_stmt *st = ld->prod_ins;
-    sqlite3_bind_text(st, 1, code->s, (int)code->n, SQLITE_TRANSIENT);
+    ld->product_dbid[id] = ld->next_product_id++;
     const rec_value *nm = &r->f[F_PRODUCT_NAME], *cat = &r->f[F_CATEGORY];
-    if (nm->s) sqlite3_bind_text(st, 2, nm->s, (int)nm->n, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, 2);
-    if (cat->s) sqlite3_bind_text(st, 3, cat->s, (int)cat->n, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, 3);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing products");
-    /* the product may exist from an earlier run: ask for its id */
-    sqlite3_stmt *q;
-    if (tm_wh_prepare(ld->wh, &q, "SELECT id FROM products WHERE code = ?", err)) return TM_EDB;
-    sqlite3_bind_text(q, 1, code->s, (int)code->n, SQLITE_TRANSIENT);
-    if (sqlite3_step(q) == SQLITE_ROW) ld->product_dbid[id] = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    tm_writer_row(ld->w, ld->prod_ins);
+    tm_writer_int(ld->w, ld->product_dbid[id]);
+    tm_writer_text(ld->w, code->s, code->n);
+    if (nm->s) tm_writer_text(ld->w, nm->s, nm->n);
+    else tm_writer_null(ld->w);
+    if (cat->s) tm_writer_text(ld->w, cat->s, cat->n);
+    else tm_writer_null(ld->w);
+    int rc = tm_writer_end_row(ld->w, err);
+    if (rc) return rc;
   }
   *out = ld->product_dbid[id];
   return 0;
@@ -151,35 +157,45 @@ int loader_open(loader *ld, tm_warehouse *wh, const tm_config *cfg, tm_idgraph *
     ld->product_dbid[id] = sqlite3_column_int64(st, 0);
   }
   sqlite3_finalize(st);
-  if ((rc = tm_wh_prepare(wh, &ld->ev_ins,
-                          "INSERT INTO events(id, source_id, event_key, identity_id, ts, channel_id, "
-                          "type_id, campaign_id, region_id, device_id, amount, order_id, rating, run_id) "
-                          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &ld->line_ins,
-                          "INSERT INTO order_lines(id, event_id, source_id, line_key, product_id, "
-                          "quantity, unit_price) VALUES(?,?,?,?,?,?,?)",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &ld->fb_ins,
-                          "INSERT INTO feedback(event_id, rating, scale, text) VALUES(?,?,?,?)", err)) ||
-      (rc = tm_wh_prepare(wh, &ld->rej_ins,
-                          "INSERT INTO rejects(run_id, source_id, file, line, reason, raw) "
-                          "VALUES(?,?,?,?,?,?)",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &ld->attr_ins,
-                          "INSERT INTO identity_attrs(identity_id, key, value, ts, source_id) "
-                          "VALUES(?,?,?,?,?) ON CONFLICT(identity_id, key) DO UPDATE SET "
-                          "value = excluded.value, ts = excluded.ts, source_id = excluded.source_id "
-                          "WHERE excluded.ts >= coalesce(identity_attrs.ts, excluded.ts)",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &ld->prod_ins,
-                          "INSERT INTO products(code, name, category) VALUES(?,?,?) "
-                          "ON CONFLICT(code) DO NOTHING",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &ld->order_upd, "UPDATE events SET amount = ? WHERE id = ?", err)))
+  if ((rc = tm_wh_int(wh, "SELECT coalesce(max(id), 0) + 1 FROM products", &ld->next_product_id, err)))
+    return rc;
+  if ((rc = tm_writer_new(&ld->w, wh->db, wh->path, err))) return rc;
+  tm_writer *w = ld->w;
+  if ((rc = dim_prepare(&ld->channels, w, "channels", err)) ||
+      (rc = dim_prepare(&ld->types, w, "touch_types", err)) ||
+      (rc = dim_prepare(&ld->campaigns, w, "campaigns", err)) ||
+      (rc = dim_prepare(&ld->regions, w, "regions", err)) ||
+      (rc = dim_prepare(&ld->devices, w, "devices", err)) ||
+      (rc = tm_writer_prepare(w,
+                              "INSERT INTO events(id, source_id, event_key, identity_id, ts, channel_id, "
+                              "type_id, campaign_id, region_id, device_id, amount, order_id, rating, run_id) "
+                              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              "writing events", &ld->ev_ins, err)) ||
+      (rc = tm_writer_prepare(w,
+                              "INSERT INTO order_lines(id, event_id, source_id, line_key, product_id, "
+                              "quantity, unit_price) VALUES(?,?,?,?,?,?,?)",
+                              "writing order lines", &ld->line_ins, err)) ||
+      (rc = tm_writer_prepare(w, "INSERT INTO feedback(event_id, rating, scale, text) VALUES(?,?,?,?)",
+                              "writing feedback", &ld->fb_ins, err)) ||
+      (rc = tm_writer_prepare(w,
+                              "INSERT INTO rejects(run_id, source_id, file, line, reason, raw) "
+                              "VALUES(?,?,?,?,?,?)",
+                              "writing rejects", &ld->rej_ins, err)) ||
+      (rc = tm_writer_prepare(w,
+                              "INSERT INTO identity_attrs(identity_id, key, value, ts, source_id) "
+                              "VALUES(?,?,?,?,?) ON CONFLICT(identity_id, key) DO UPDATE SET "
+                              "value = excluded.value, ts = excluded.ts, source_id = excluded.source_id "
+                              "WHERE excluded.ts >= coalesce(identity_attrs.ts, excluded.ts)",
+                              "writing attributes", &ld->attr_ins, err)) ||
+      (rc = tm_writer_prepare(w, "INSERT INTO products(id, code, name, category) VALUES(?,?,?,?)",
+                              "writing products", &ld->prod_ins, err)) ||
+      (rc = tm_writer_prepare(w, "UPDATE events SET amount = ? WHERE id = ?", "updating orders",
+                              &ld->order_upd, err)))
     return rc;
   return 0;
 }
+
+int loader_flush(loader *ld, tm_error *err) { return ld->w ? tm_writer_flush(ld->w, err) : 0; }
 
 static void source_state_free(loader *ld) {
   tm_u64map_fini(&ld->seen);
@@ -191,6 +207,8 @@ static void source_state_free(loader *ld) {
 }
 
 void loader_close(loader *ld) {
+  tm_writer_free(ld->w); /* before the statements' connection is used again */
+  ld->w = NULL;
   dim_close(&ld->channels);
   dim_close(&ld->types);
   dim_close(&ld->campaigns);
@@ -198,13 +216,6 @@ void loader_close(loader *ld) {
   dim_close(&ld->devices);
   tm_dict_fini(&ld->products);
   tm_free(ld->product_dbid);
-  sqlite3_finalize(ld->ev_ins);
-  sqlite3_finalize(ld->line_ins);
-  sqlite3_finalize(ld->fb_ins);
-  sqlite3_finalize(ld->rej_ins);
-  sqlite3_finalize(ld->attr_ins);
-  sqlite3_finalize(ld->prod_ins);
-  sqlite3_finalize(ld->order_upd);
   source_state_free(ld);
 }
 
@@ -214,7 +225,8 @@ int loader_begin_source(loader *ld, const source_cfg *src, tm_error *err) {
   static const char *const kinds[] = {"events", "order_lines", "profile"};
   static const char *const formats[] = {"csv", "jsonl", "segment"};
   sqlite3_stmt *st;
-  int rc;
+  int rc = loader_flush(ld, err);
+  if (rc) return rc;
   source_state_free(ld);
   ld->src = src;
   memset(&ld->source, 0, sizeof ld->source);
@@ -277,46 +289,46 @@ int loader_begin_source(loader *ld, const source_cfg *src, tm_error *err) {
   return 0;
 }
 
-static int bind_opt(sqlite3_stmt *st, int i, int64_t v) {
-  return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+static void put_opt(tm_writer *w, int64_t v) {
+  if (v) tm_writer_int(w, v);
+  else tm_writer_null(w);
 }
 
 int loader_end_source(loader *ld, tm_error *err) {
+  tm_writer *w = ld->w;
   for (size_t i = 0; i < ld->npending; i++) {
     pending_order *po = &ld->pending[i];
-    sqlite3_stmt *st;
-    int rc;
     if (po->existing) {
       if (!po->type_id) continue; /* untouched this run */
-      st = ld->order_upd;
-      sqlite3_bind_double(st, 1, po->amount);
-      sqlite3_bind_int64(st, 2, po->event_id);
+      tm_writer_row(w, ld->order_upd);
+      tm_writer_real(w, po->amount);
+      tm_writer_int(w, po->event_id);
     } else {
-      st = ld->ev_ins;
-      sqlite3_bind_int64(st, 1, po->event_id);
-      sqlite3_bind_int64(st, 2, ld->source_id);
       const char *oid = tm_dict_str(&ld->order_ids, po->order_id);
       size_t on = tm_dict_len(&ld->order_ids, po->order_id);
-      sqlite3_bind_int64(st, 3, (int64_t)order_key(oid, on));
-      bind_opt(st, 4, po->identity_id);
-      sqlite3_bind_int64(st, 5, po->ts);
-      sqlite3_bind_int64(st, 6, po->channel_id);
-      sqlite3_bind_int64(st, 7, po->type_id);
-      bind_opt(st, 8, po->campaign_id);
-      bind_opt(st, 9, po->region_id);
-      bind_opt(st, 10, po->device_id);
-      sqlite3_bind_double(st, 11, po->amount);
-      sqlite3_bind_text(st, 12, oid, (int)on, SQLITE_STATIC);
-      sqlite3_bind_null(st, 13);
-      sqlite3_bind_int64(st, 14, ld->run_id);
+      tm_writer_row(w, ld->ev_ins);
+      tm_writer_int(w, po->event_id);
+      tm_writer_int(w, ld->source_id);
+      tm_writer_int(w, (int64_t)order_key(oid, on));
+      put_opt(w, po->identity_id);
+      tm_writer_int(w, po->ts);
+      tm_writer_int(w, po->channel_id);
+      tm_writer_int(w, po->type_id);
+      put_opt(w, po->campaign_id);
+      put_opt(w, po->region_id);
+      put_opt(w, po->device_id);
+      tm_writer_real(w, po->amount);
+      tm_writer_text(w, oid, on);
+      tm_writer_null(w);
+      tm_writer_int(w, ld->run_id);
+      ld->total.events++, ld->source.events++;
     }
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing orders");
-    if (!po->existing) ld->total.events++, ld->source.events++;
+    int rc = tm_writer_end_row(w, err);
+    if (rc) return rc;
   }
+  int rc = tm_writer_flush(w, err);
   source_state_free(ld);
-  return 0;
+  return rc;
 }
 
 /* --------------------------------------------------------------- rejects */
@@ -324,28 +336,27 @@ int loader_end_source(loader *ld, tm_error *err) {
 int loader_reject(loader *ld, int kind, const char *reason, const char *file, uint64_t line,
                   const char *raw, size_t rawlen, tm_error *err) {
   char scrubbed[4096];
-  sqlite3_stmt *st = ld->rej_ins;
+  tm_writer *w = ld->w;
   ld->total.rejected++;
   ld->source.rejected++;
   if (kind == R_DUPLICATE) ld->total.duplicates++, ld->source.duplicates++;
   ld->reason_count[kind < REASON_KINDS ? kind : R_OTHER]++;
-  sqlite3_bind_int64(st, 1, ld->run_id);
-  sqlite3_bind_int64(st, 2, ld->source_id);
-  sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 4, (int64_t)line);
-  sqlite3_bind_text(st, 5, reason, -1, SQLITE_TRANSIENT);
+  tm_writer_row(w, ld->rej_ins);
+  tm_writer_int(w, ld->run_id);
+  tm_writer_int(w, ld->source_id);
+  tm_writer_text(w, file, strlen(file));
+  tm_writer_int(w, (int64_t)line);
+  tm_writer_text(w, reason, strlen(reason));
   if (ld->pkey && raw) {
     /* pseudonymised runs keep no raw identifiers, not even in rejects */
     size_t n = tm_pii_scrub(raw, TM_MIN(rawlen, sizeof scrubbed - 64), scrubbed, sizeof scrubbed);
-    sqlite3_bind_blob(st, 6, scrubbed, (int)n, SQLITE_STATIC);
+    tm_writer_blob(w, scrubbed, n);
   } else if (raw) {
-    sqlite3_bind_blob(st, 6, raw, (int)TM_MIN(rawlen, (size_t)INT32_MAX), SQLITE_STATIC);
+    tm_writer_blob(w, raw, TM_MIN(rawlen, (size_t)TM_CSV_MAX_RECORD));
   } else {
-    sqlite3_bind_null(st, 6);
+    tm_writer_null(w);
   }
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : tm_wh_fail(ld->wh, err, "writing rejects");
+  return tm_writer_end_row(w, err);
 }
 
 int loader_reject_unread(loader *ld, int kind, const char *reason, const char *file, uint64_t line,
@@ -430,6 +441,11 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
   ld->total.read++;
   ld->source.read++;
 #define REJECT(kind, what, v) return reject_value(ld, r, kind, what, v, file, line, raw, rawlen, err)
+  /* The duplicate check is a cache miss on a big table: start it now, and
+   * validate while the slot comes in. */
+  const rec_value *eid = &r->f[F_EVENT_ID];
+  uint64_t key = eid->s ? tm_hash64(eid->s, eid->n) : tm_hash64(raw, rawlen);
+  tm_u64map_prefetch(&ld->seen, key);
   if (r->reject) {
     int kind = !strncmp(r->reject, "malformed", 9) ? R_MALFORMED : R_OTHER;
     return loader_reject(ld, kind, r->reject, file, line, raw, rawlen, err);
@@ -494,11 +510,7 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
     REJECT(R_MISSING_ID, "identifier", &none);
   }
 
-  /* de-duplication */
-  uint64_t key;
-  const rec_value *eid = &r->f[F_EVENT_ID];
-  if (eid->s) key = tm_hash64(eid->s, eid->n);
-  else key = tm_hash64(raw, rawlen);
+  /* de-duplication (key and prefetch computed at the top) */
   if (!r->no_event && src->kind != KIND_PROFILE) {
     bool inserted;
     if (tm_u64map_put(&ld->seen, key, 0, NULL, &inserted)) return tm_error_nomem(err);
@@ -526,15 +538,13 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
         tm_idgraph_link(ld->graph, anchor_node, nodes[i], r->rule, ld->source_id, ts))
       return tm_error_nomem(err);
   for (size_t i = 0; i < r->nattrs && anchor; i++) {
-    sqlite3_stmt *st = ld->attr_ins;
-    sqlite3_bind_int64(st, 1, anchor);
-    sqlite3_bind_text(st, 2, r->attrs[i].key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, r->attrs[i].v.s, (int)r->attrs[i].v.n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, ts);
-    sqlite3_bind_int64(st, 5, ld->source_id);
-    int src_rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src_rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing attributes");
+    tm_writer_row(ld->w, ld->attr_ins);
+    tm_writer_int(ld->w, anchor);
+    tm_writer_text(ld->w, r->attrs[i].key, strlen(r->attrs[i].key));
+    tm_writer_text(ld->w, r->attrs[i].v.s, r->attrs[i].v.n);
+    tm_writer_int(ld->w, ts);
+    tm_writer_int(ld->w, ld->source_id);
+    if ((rc = tm_writer_end_row(ld->w, err))) return rc;
   }
   ld->total.loaded++;
   ld->source.loaded++;
@@ -587,64 +597,60 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
     po->amount += qty * price * src->fx;
     int64_t product = 0;
     if ((rc = product_get(ld, r, &product, err))) return rc;
-    sqlite3_stmt *st = ld->line_ins;
-    sqlite3_bind_int64(st, 1, ld->next_line_id++);
-    sqlite3_bind_int64(st, 2, po->event_id);
-    sqlite3_bind_int64(st, 3, ld->source_id);
-    sqlite3_bind_int64(st, 4, (int64_t)key);
-    sqlite3_bind_int64(st, 5, product);
-    sqlite3_bind_double(st, 6, qty);
-    sqlite3_bind_double(st, 7, price * src->fx);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing order lines");
+    tm_writer *w = ld->w;
+    tm_writer_row(w, ld->line_ins);
+    tm_writer_int(w, ld->next_line_id++);
+    tm_writer_int(w, po->event_id);
+    tm_writer_int(w, ld->source_id);
+    tm_writer_int(w, (int64_t)key);
+    tm_writer_int(w, product);
+    tm_writer_real(w, qty);
+    tm_writer_real(w, price * src->fx);
+    if ((rc = tm_writer_end_row(w, err))) return rc;
     ld->total.lines++;
     ld->source.lines++;
     return 0;
   }
 
   int64_t event_id = ld->next_event_id++;
-  sqlite3_stmt *st = ld->ev_ins;
-  sqlite3_bind_int64(st, 1, event_id);
-  sqlite3_bind_int64(st, 2, ld->source_id);
-  sqlite3_bind_int64(st, 3, (int64_t)key);
-  bind_opt(st, 4, anchor);
-  sqlite3_bind_int64(st, 5, ts);
-  sqlite3_bind_int64(st, 6, channel);
-  sqlite3_bind_int64(st, 7, type);
-  bind_opt(st, 8, campaign);
-  bind_opt(st, 9, region);
-  bind_opt(st, 10, device);
-  if (isfinite(amount)) sqlite3_bind_double(st, 11, amount * src->fx);
-  else sqlite3_bind_null(st, 11);
-  if (r->f[F_ORDER_ID].s) sqlite3_bind_text(st, 12, r->f[F_ORDER_ID].s, (int)r->f[F_ORDER_ID].n, SQLITE_STATIC);
-  else sqlite3_bind_null(st, 12);
-  if (isfinite(rating)) sqlite3_bind_double(st, 13, rating);
-  else sqlite3_bind_null(st, 13);
-  sqlite3_bind_int64(st, 14, ld->run_id);
-  rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing events");
+  tm_writer *w = ld->w;
+  tm_writer_row(w, ld->ev_ins);
+  tm_writer_int(w, event_id);
+  tm_writer_int(w, ld->source_id);
+  tm_writer_int(w, (int64_t)key);
+  put_opt(w, anchor);
+  tm_writer_int(w, ts);
+  tm_writer_int(w, channel);
+  tm_writer_int(w, type);
+  put_opt(w, campaign);
+  put_opt(w, region);
+  put_opt(w, device);
+  if (isfinite(amount)) tm_writer_real(w, amount * src->fx);
+  else tm_writer_null(w);
+  if (r->f[F_ORDER_ID].s) tm_writer_text(w, r->f[F_ORDER_ID].s, r->f[F_ORDER_ID].n);
+  else tm_writer_null(w);
+  if (isfinite(rating)) tm_writer_real(w, rating);
+  else tm_writer_null(w);
+  tm_writer_int(w, ld->run_id);
+  if ((rc = tm_writer_end_row(w, err))) return rc;
   ld->total.events++;
   ld->source.events++;
 
   if (r->f[F_TEXT].s || isfinite(rating)) {
     char scrubbed[REC_SCRATCH];
-    st = ld->fb_ins;
-    sqlite3_bind_int64(st, 1, event_id);
-    if (isfinite(rating)) sqlite3_bind_double(st, 2, rating);
-    else sqlite3_bind_null(st, 2);
-    if (src->rating_scale) sqlite3_bind_text(st, 3, src->rating_scale, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, 3);
-    if (!r->f[F_TEXT].s) sqlite3_bind_null(st, 4);
+    tm_writer_row(w, ld->fb_ins);
+    tm_writer_int(w, event_id);
+    if (isfinite(rating)) tm_writer_real(w, rating);
+    else tm_writer_null(w);
+    if (src->rating_scale) tm_writer_text(w, src->rating_scale, strlen(src->rating_scale));
+    else tm_writer_null(w);
+    if (!r->f[F_TEXT].s) tm_writer_null(w);
     else if (ld->pkey) {
       size_t n = tm_pii_scrub(r->f[F_TEXT].s, r->f[F_TEXT].n, scrubbed, sizeof scrubbed);
-      sqlite3_bind_text(st, 4, scrubbed, (int)n, SQLITE_STATIC);
+      tm_writer_text(w, scrubbed, n);
     } else
-      sqlite3_bind_text(st, 4, r->f[F_TEXT].s, (int)r->f[F_TEXT].n, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return tm_wh_fail(ld->wh, err, "writing feedback");
+      tm_writer_text(w, r->f[F_TEXT].s, r->f[F_TEXT].n);
+    if ((rc = tm_writer_end_row(w, err))) return rc;
   }
   return 0;
 }

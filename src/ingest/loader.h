@@ -9,6 +9,7 @@
 #include "core/hashmap.h"
 #include "identity/graph.h"
 #include "ingest/record.h"
+#include "store/writer.h"
 
 #define REASON_KINDS 16
 
@@ -16,8 +17,11 @@ typedef struct dim {
   tm_dict names;
   int64_t *dbid;
   size_t cap;
-  sqlite3_stmt *ins;
+  int ins;             /* writer statement */
   int64_t next;
+  const char *last;    /* the last value looked up, and its id: rows repeat them */
+  size_t last_len;
+  int64_t last_id;
 } dim;
 
 typedef struct pending_order {
@@ -41,7 +45,9 @@ typedef struct loader {
   tm_dict products;
   int64_t *product_dbid;
   size_t product_cap;
-  sqlite3_stmt *ev_ins, *line_ins, *fb_ins, *rej_ins, *attr_ins, *prod_ins, *order_upd;
+  int64_t next_product_id;
+  tm_writer *w; /* every row-path write goes through it */
+  int ev_ins, line_ins, fb_ins, rej_ins, attr_ins, prod_ins, order_upd;
   /* the current source */
   const source_cfg *src;
   int64_t source_id;
@@ -64,6 +70,8 @@ enum {
 int loader_open(loader *ld, tm_warehouse *wh, const tm_config *cfg, tm_idgraph *graph,
                 const unsigned char *pkey, int64_t run_id, tm_error *err);
 void loader_close(loader *ld);
+/* Waits for every queued write; call before running SQL directly. */
+int loader_flush(loader *ld, tm_error *err);
 /* Starts a source: registers it and loads its de-duplication keys. */
 int loader_begin_source(loader *ld, const source_cfg *src, tm_error *err);
 /* Writes the source's pending orders. */
