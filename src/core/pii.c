@@ -52,8 +52,8 @@ size_t tm_pii_scrub(const char *s, size_t n, char *out, size_t cap) {
         rep = "[email]";
         skip = e - i;
       }
-    } else if (isdigit((unsigned char)s[i]) && (i == 0 || !isalnum((unsigned char)s[i - 1]) ||
-                                                 isalpha((unsigned char)s[i - 1]))) {
+    } else if ((isdigit((unsigned char)s[i]) || (s[i] == '+' && i + 1 < n && isdigit((unsigned char)s[i + 1]))) &&
+               (i == 0 || !isdigit((unsigned char)s[i - 1]))) {
       size_t digits, len = digit_span(s, n, i, &digits);
       if (digits >= 6) rep = "[number]", skip = len;
     }

@@ -273,7 +273,7 @@ static int ingest_source(run *R, const source_cfg *src, tm_error *err) {
 
 static int add_stats_doc(tm_doc **out, run *R, const tm_idgraph_stats *ist, double secs,
                          tm_table *sources) {
-  tm_doc *d;
+  tm_doc *d = NULL;
   tm_table *reasons = NULL;
   const loader_stats *t = &R->ld.total;
   if (tm_doc_new(&d, "touchmine ingest")) goto oom;
@@ -433,9 +433,19 @@ int tm_ingest_run(tm_doc **out, tm_warehouse *wh, const tm_config *cfg, const tm
   loader_close(&R.ld);
   tm_idgraph_free(graph);
   graph = NULL;
-  if ((rc = tm_wh_exec(wh, "COMMIT", err))) goto fail;
-  rc = add_stats_doc(out, &R, &ist, now_s() - t0, sources);
-  if (rc) return tm_error_nomem(err);
+  /* the result before the commit: a run either commits and reports, or neither */
+  tm_doc *doc;
+  rc = add_stats_doc(&doc, &R, &ist, now_s() - t0, sources);
+  sources = NULL; /* the doc owns it, or it is freed */
+  if (rc) {
+    rc = tm_error_nomem(err);
+    goto fail;
+  }
+  if ((rc = tm_wh_exec(wh, "COMMIT", err))) {
+    tm_doc_free(doc);
+    goto fail;
+  }
+  *out = doc;
   return 0;
 
 fail_loader:

@@ -415,8 +415,9 @@ static int normalize_ids(loader *ld, tm_record *r, norm_id *out, size_t *nout, t
       if (r->ids[i].v.n) ld->total.blocked_ids++;
       continue;
     }
-    if (tm_idgraph_type(ld->graph, r->ids[i].type, &ni->type))
-      return tm_error_set(err, TM_EINVAL, "too many identifier types (the limit is 255)");
+    int rc = tm_idgraph_type(ld->graph, r->ids[i].type, &ni->type);
+    if (rc == TM_ENOMEM) return tm_error_nomem(err);
+    if (rc) return tm_error_set(err, TM_EINVAL, "too many identifier types (the limit is 255)");
     if (ld->pkey) {
       unsigned char h[16];
       static const char hex[] = "0123456789abcdef";

@@ -42,6 +42,13 @@ typedef struct dims {
   uint16_t purchase, ret;
 } dims;
 
+static void partial_free(partial *p) {
+  void *a[] = {p->ch_events, p->ch_customers, p->ch_buyers_after, p->ch_cents, p->ty_events,
+               p->ty_customers, p->rg_events, p->rg_customers, p->rg_cents, p->mo_events,
+               p->mo_customers, p->mo_orders, p->mo_cents};
+  for (size_t i = 0; i < TM_ARRAY_LEN(a); i++) tm_free(a[i]);
+}
+
 static int partial_init(partial *p, const dims *d) {
   memset(p, 0, sizeof *p);
   p->ch_events = tm_calloc(d->nch, sizeof(uint64_t));
@@ -57,18 +64,12 @@ static int partial_init(partial *p, const dims *d) {
   p->mo_customers = tm_calloc(d->nmo, sizeof(uint64_t));
   p->mo_orders = tm_calloc(d->nmo, sizeof(uint64_t));
   p->mo_cents = tm_calloc(d->nmo, sizeof(int64_t));
-  return p->ch_events && p->ch_customers && p->ch_buyers_after && p->ch_cents && p->ty_events &&
-                 p->ty_customers && p->rg_events && p->rg_customers && p->rg_cents && p->mo_events &&
-                 p->mo_customers && p->mo_orders && p->mo_cents
-             ? 0
-             : TM_ENOMEM;
-}
-
-static void partial_free(partial *p) {
-  void *a[] = {p->ch_events, p->ch_customers, p->ch_buyers_after, p->ch_cents, p->ty_events,
-               p->ty_customers, p->rg_events, p->rg_customers, p->rg_cents, p->mo_events,
-               p->mo_customers, p->mo_orders, p->mo_cents};
-  for (size_t i = 0; i < TM_ARRAY_LEN(a); i++) tm_free(a[i]);
+  if (p->ch_events && p->ch_customers && p->ch_buyers_after && p->ch_cents && p->ty_events && p->ty_customers &&
+      p->rg_events && p->rg_customers && p->rg_cents && p->mo_events && p->mo_customers && p->mo_orders &&
+      p->mo_cents)
+    return 0;
+  partial_free(p);
+  return TM_ENOMEM;
 }
 
 static void add_u64(uint64_t *a, const uint64_t *b, size_t n) {
@@ -192,14 +193,13 @@ static void scan_customer(const tm_dataset *ds, const dims *d, size_t c, partial
 
 static int table_channels(tm_doc *doc, const tm_dataset *ds, const dims *d, partial *p) {
   tm_table *t, *m;
-  if (tm_table_new(&t, "by_channel", "Touchpoints by channel")) return TM_ENOMEM;
+  if (tm_table_new(&t, "by_channel", "Touchpoints by channel") || tm_doc_add_table(doc, t)) return TM_ENOMEM;
   if (COL(t, "channel", TM_COL_STR) || COL(t, "mode", TM_COL_STR) || COL(t, "events", TM_COL_INT) ||
-      COL(t, "customers", TM_COL_INT) || COL(t, "revenue", TM_COL_REAL) || tm_doc_add_table(doc, t))
+      COL(t, "customers", TM_COL_INT) || COL(t, "revenue", TM_COL_REAL))
     return TM_ENOMEM;
-  if (tm_table_new(&m, "touchpoint_map", "Touchpoint map")) return TM_ENOMEM;
+  if (tm_table_new(&m, "touchpoint_map", "Touchpoint map") || tm_doc_add_table(doc, m)) return TM_ENOMEM;
   if (COL(m, "channel", TM_COL_STR) || COL(m, "mode", TM_COL_STR) || COL(m, "reach", TM_COL_SHARE) ||
-      COL(m, "events_per_customer", TM_COL_REAL) || COL(m, "purchase_after", TM_COL_SHARE) ||
-      tm_doc_add_table(doc, m))
+      COL(m, "events_per_customer", TM_COL_REAL) || COL(m, "purchase_after", TM_COL_SHARE))
     return TM_ENOMEM;
   for (;;) { /* most events first; ties by name */
     size_t best = 0;
@@ -227,9 +227,9 @@ static int table_simple(tm_doc *doc, const char *name, const char *title, const 
                         const tm_names *names, size_t n, uint64_t *events, const uint64_t *customers,
                         const int64_t *cents_by) {
   tm_table *t;
-  if (tm_table_new(&t, name, title)) return TM_ENOMEM;
+  if (tm_table_new(&t, name, title) || tm_doc_add_table(doc, t)) return TM_ENOMEM;
   if (COL(t, key, TM_COL_STR) || COL(t, "events", TM_COL_INT) || COL(t, "customers", TM_COL_INT) ||
-      (cents_by && COL(t, "revenue", TM_COL_REAL)) || tm_doc_add_table(doc, t))
+      (cents_by && COL(t, "revenue", TM_COL_REAL)))
     return TM_ENOMEM;
   for (;;) {
     size_t best = SIZE_MAX;
@@ -248,9 +248,9 @@ static int table_simple(tm_doc *doc, const char *name, const char *title, const 
 
 static int table_months(tm_doc *doc, const dims *d, const partial *p) {
   tm_table *t;
-  if (tm_table_new(&t, "by_month", "By month")) return TM_ENOMEM;
+  if (tm_table_new(&t, "by_month", "By month") || tm_doc_add_table(doc, t)) return TM_ENOMEM;
   if (COL(t, "month", TM_COL_STR) || COL(t, "events", TM_COL_INT) || COL(t, "active_customers", TM_COL_INT) ||
-      COL(t, "orders", TM_COL_INT) || COL(t, "revenue", TM_COL_REAL) || tm_doc_add_table(doc, t))
+      COL(t, "orders", TM_COL_INT) || COL(t, "revenue", TM_COL_REAL))
     return TM_ENOMEM;
   for (size_t m = 0; m < d->nmo; m++) {
     if (!p->mo_events[m]) continue;
@@ -268,9 +268,8 @@ static int table_months(tm_doc *doc, const dims *d, const partial *p) {
 static int table_quality(tm_doc *doc, const tm_dataset *ds, const partial *p) {
   tm_table *t;
   double n = ds->nev ? (double)ds->nev : 1;
-  if (tm_table_new(&t, "completeness", "Data quality: completeness of touchpoint fields")) return TM_ENOMEM;
-  if (COL(t, "field", TM_COL_STR) || COL(t, "filled", TM_COL_INT) || COL(t, "share", TM_COL_SHARE) ||
-      tm_doc_add_table(doc, t))
+  if (tm_table_new(&t, "completeness", "Data quality: completeness of touchpoint fields") || tm_doc_add_table(doc, t)) return TM_ENOMEM;
+  if (COL(t, "field", TM_COL_STR) || COL(t, "filled", TM_COL_INT) || COL(t, "share", TM_COL_SHARE))
     return TM_ENOMEM;
   const struct {
     const char *name;
@@ -289,8 +288,8 @@ static int warehouse_quality(tm_doc *doc, tm_warehouse *wh, tm_error *err) {
   tm_table *t;
   sqlite3_stmt *st;
   int rc;
-  if (tm_table_new(&t, "rejects", "Data quality: rejected rows by reason")) return tm_error_nomem(err);
-  if (COL(t, "reason", TM_COL_STR) || COL(t, "rows", TM_COL_INT) || tm_doc_add_table(doc, t))
+  if (tm_table_new(&t, "rejects", "Data quality: rejected rows by reason") || tm_doc_add_table(doc, t)) return tm_error_nomem(err);
+  if (COL(t, "reason", TM_COL_STR) || COL(t, "rows", TM_COL_INT))
     return tm_error_nomem(err);
   if ((rc = tm_wh_prepare(wh, &st,
                           "SELECT CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1) "
