@@ -94,42 +94,6 @@ uint64_t tm_dataset_memory(const tm_dataset *ds) {
 
 /* ---------------------------------------------------------------- loading */
 
-typedef struct raw_events {
-  size_t n, cap;
-  uint32_t *cust; /* customer index, ncust for guests */
-  int64_t *ts, *id;
-  uint16_t *source, *channel, *type, *device;
-  uint32_t *campaign, *region;
-  double *amount;
-  float *rating;
-} raw_events;
-
-static void raw_free(raw_events *r) {
-  void *a[] = {r->cust, r->ts, r->id, r->source, r->channel, r->type, r->device, r->campaign,
-               r->region, r->amount, r->rating};
-  for (size_t i = 0; i < TM_ARRAY_LEN(a); i++) tm_free(a[i]);
-}
-
-static int raw_alloc(raw_events *r, size_t n) {
-  n = n ? n : 1;
-  r->cap = n;
-  r->cust = tm_malloc(n * sizeof *r->cust);
-  r->ts = tm_malloc(n * sizeof *r->ts);
-  r->id = tm_malloc(n * sizeof *r->id);
-  r->source = tm_malloc(n * sizeof *r->source);
-  r->channel = tm_malloc(n * sizeof *r->channel);
-  r->type = tm_malloc(n * sizeof *r->type);
-  r->device = tm_malloc(n * sizeof *r->device);
-  r->campaign = tm_malloc(n * sizeof *r->campaign);
-  r->region = tm_malloc(n * sizeof *r->region);
-  r->amount = tm_malloc(n * sizeof *r->amount);
-  r->rating = tm_malloc(n * sizeof *r->rating);
-  return r->cust && r->ts && r->id && r->source && r->channel && r->type && r->device && r->campaign &&
-                 r->region && r->amount && r->rating
-             ? 0
-             : TM_ENOMEM;
-}
-
 static int load_customers(tm_warehouse *wh, tm_dataset *ds, tm_u64map *index, tm_error *err) {
   int64_t n;
   int rc = tm_wh_int(wh, "SELECT count(*) FROM customers", &n, err);
@@ -189,49 +153,90 @@ static int load_identity_map(tm_warehouse *wh, tm_dataset *ds, const tm_u64map *
   return 0;
 }
 
-static int load_raw_events(tm_warehouse *wh, const tm_dataset_options *opt, const uint32_t *idmap,
-                           size_t nidmap, uint32_t guest, raw_events *r, tm_error *err) {
-  int64_t n;
+static int alloc_columns(tm_dataset *ds, size_t n) {
+  size_t cap = n ? n : 1;
+  ds->ts = tm_malloc(cap * sizeof *ds->ts);
+  ds->event_id = tm_malloc(cap * sizeof *ds->event_id);
+  ds->source = tm_malloc(cap * sizeof *ds->source);
+  ds->channel = tm_malloc(cap * sizeof *ds->channel);
+  ds->type = tm_malloc(cap * sizeof *ds->type);
+  ds->device = tm_malloc(cap * sizeof *ds->device);
+  ds->campaign = tm_malloc(cap * sizeof *ds->campaign);
+  ds->region = tm_malloc(cap * sizeof *ds->region);
+  ds->amount = tm_malloc(cap * sizeof *ds->amount);
+  ds->rating = tm_malloc(cap * sizeof *ds->rating);
+  return ds->ts && ds->event_id && ds->source && ds->channel && ds->type && ds->device && ds->campaign &&
+                 ds->region && ds->amount && ds->rating
+             ? 0
+             : TM_ENOMEM;
+}
+
+static uint32_t cust_of(sqlite3_stmt *st, int col, const uint32_t *idmap, size_t nidmap, uint32_t guest) {
+  int64_t ident = sqlite3_column_int64(st, col);
+  return ident > 0 && (size_t)ident < nidmap ? idmap[ident] : guest;
+}
+
+/* Two scans of one snapshot: the first counts events per customer, the second
+ * writes every event straight to its customer's slice, so no copy of the
+ * events is ever gathered through a permutation. */
+static int load_events(tm_warehouse *wh, tm_dataset *ds, const tm_dataset_options *opt, const uint32_t *idmap,
+                       size_t nidmap, tm_error *err) {
   char sql[512];
   const char *where = opt->as_of_ms ? " WHERE ts < ?1" : "";
-  snprintf(sql, sizeof sql, "SELECT count(*) FROM events%s", where);
+  uint32_t guest = (uint32_t)ds->ncust;
+  size_t nc = ds->ncust;
   sqlite3_stmt *st;
-  int rc = tm_wh_prepare(wh, &st, sql, err);
-  if (rc) return rc;
-  if (opt->as_of_ms) sqlite3_bind_int64(st, 1, opt->as_of_ms);
-  n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
-  if (raw_alloc(r, (size_t)n)) return tm_error_nomem(err);
-  snprintf(sql, sizeof sql,
-           "SELECT id, identity_id, ts, source_id, channel_id, type_id, campaign_id, region_id, "
-           "device_id, amount, rating FROM events%s",
-           where);
+  int rc;
+  ds->off = tm_calloc(nc + 2, sizeof *ds->off);
+  if (!ds->off) return tm_error_nomem(err);
+  snprintf(sql, sizeof sql, "SELECT identity_id FROM events%s", where);
   if ((rc = tm_wh_prepare(wh, &st, sql, err))) return rc;
   if (opt->as_of_ms) sqlite3_bind_int64(st, 1, opt->as_of_ms);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) ds->off[cust_of(st, 0, idmap, nidmap, guest) + 1]++;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return tm_wh_fail(wh, err, "counting events");
+  for (size_t c = 0; c <= nc; c++) ds->off[c + 1] += ds->off[c];
+  size_t n = ds->off[nc + 1];
+  uint64_t *fill = tm_malloc((nc + 1) * sizeof *fill);
+  if (!fill || alloc_columns(ds, n)) {
+    tm_free(fill);
+    return tm_error_nomem(err);
+  }
+  memcpy(fill, ds->off, (nc + 1) * sizeof *fill);
+  snprintf(sql, sizeof sql,
+           "SELECT identity_id, id, ts, source_id, channel_id, type_id, campaign_id, region_id, "
+           "device_id, amount, rating FROM events%s",
+           where);
+  if ((rc = tm_wh_prepare(wh, &st, sql, err))) {
+    tm_free(fill);
+    return rc;
+  }
+  if (opt->as_of_ms) sqlite3_bind_int64(st, 1, opt->as_of_ms);
   size_t k = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)n) {
-    int64_t ident = sqlite3_column_int64(st, 1);
-    r->id[k] = sqlite3_column_int64(st, 0);
-    r->cust[k] = ident > 0 && (size_t)ident < nidmap ? idmap[ident] : guest;
-    r->ts[k] = sqlite3_column_int64(st, 2);
-    r->source[k] = (uint16_t)sqlite3_column_int(st, 3);
-    r->channel[k] = (uint16_t)sqlite3_column_int(st, 4);
-    r->type[k] = (uint16_t)sqlite3_column_int(st, 5);
-    r->campaign[k] = (uint32_t)sqlite3_column_int64(st, 6);
-    r->region[k] = (uint32_t)sqlite3_column_int64(st, 7);
-    r->device[k] = (uint16_t)sqlite3_column_int(st, 8);
-    r->amount[k] = sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
-    r->rating[k] = sqlite3_column_type(st, 10) == SQLITE_NULL ? NAN : (float)sqlite3_column_double(st, 10);
-    k++;
-    if (opt->progress && (k & 0xFFFFF) == 0 &&
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < n) {
+    uint32_t c = cust_of(st, 0, idmap, nidmap, guest);
+    uint64_t i = fill[c]++;
+    ds->event_id[i] = sqlite3_column_int64(st, 1);
+    ds->ts[i] = sqlite3_column_int64(st, 2);
+    ds->source[i] = (uint16_t)sqlite3_column_int(st, 3);
+    ds->channel[i] = (uint16_t)sqlite3_column_int(st, 4);
+    ds->type[i] = (uint16_t)sqlite3_column_int(st, 5);
+    ds->campaign[i] = (uint32_t)sqlite3_column_int64(st, 6);
+    ds->region[i] = (uint32_t)sqlite3_column_int64(st, 7);
+    ds->device[i] = (uint16_t)sqlite3_column_int(st, 8);
+    ds->amount[i] = sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
+    ds->rating[i] = sqlite3_column_type(st, 10) == SQLITE_NULL ? NAN : (float)sqlite3_column_double(st, 10);
+    if (opt->progress && (++k & 0xFFFFF) == 0 &&
         opt->progress(opt->progress_payload, "loading events", k, (uint64_t)n)) {
       sqlite3_finalize(st);
+      tm_free(fill);
       return tm_error_set(err, TM_ECANCELED, "dataset load canceled");
     }
   }
   sqlite3_finalize(st);
+  tm_free(fill);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return tm_wh_fail(wh, err, "reading events");
-  r->n = k;
+  ds->nev = n;
   return 0;
 }
 
@@ -246,60 +251,60 @@ static int by_time(const void *a, const void *b, void *payload) {
   return o->id[x] < o->id[y] ? -1 : o->id[x] > o->id[y];
 }
 
-/* Counting sort by customer, then time order inside each customer. */
-static int place_events(tm_dataset *ds, raw_events *r, tm_error *err) {
-  size_t nc = ds->ncust, n = r->n;
-  ds->off = tm_calloc(nc + 2, sizeof *ds->off);
-  uint32_t *perm = tm_malloc((n ? n : 1) * sizeof *perm);
-  uint64_t *fill = tm_malloc((nc + 1) * sizeof *fill);
-  if (!ds->off || !perm || !fill) {
+/* Permutes column slice col[0..n) by perm, through scratch. */
+#define PERMUTE(col, perm, n, scratch)                                                              \
+  do {                                                                                             \
+    for (size_t j_ = 0; j_ < (n); j_++) memcpy((char *)(scratch) + j_ * sizeof *(col), &(col)[(perm)[j_]], sizeof *(col)); \
+    memcpy((col), (scratch), (n) * sizeof *(col));                                                 \
+  } while (0)
+
+/* Orders each customer's slice by (time, event id). Slices are small and
+ * local, so this is cache-friendly; customers run in parallel. */
+static int sort_slices(tm_dataset *ds, tm_error *err) {
+  int failed = 0;
+#pragma omp parallel
+  {
+    uint32_t *perm = NULL;
+    int64_t *scratch = NULL;
+    size_t cap = 0;
+#pragma omp for schedule(dynamic, 256)
+    for (size_t c = 0; c <= ds->ncust; c++) {
+      size_t b = ds->off[c], n = ds->off[c + 1] - b;
+      if (n < 2) continue;
+      bool sorted = true;
+      for (size_t i = b + 1; i < b + n && sorted; i++)
+        sorted = ds->ts[i - 1] < ds->ts[i] || (ds->ts[i - 1] == ds->ts[i] && ds->event_id[i - 1] < ds->event_id[i]);
+      if (sorted) continue;
+      if (n > cap) {
+        tm_free(perm);
+        tm_free(scratch);
+        perm = tm_malloc(n * sizeof *perm);
+        scratch = tm_malloc(n * sizeof *scratch);
+        cap = perm && scratch ? n : 0;
+        if (!cap) {
+#pragma omp atomic write
+          failed = 1;
+          continue;
+        }
+      }
+      for (size_t j = 0; j < n; j++) perm[j] = (uint32_t)j;
+      ev_order o = {ds->ts + b, ds->event_id + b};
+      qsort_r(perm, n, sizeof *perm, by_time, &o);
+      PERMUTE(ds->ts + b, perm, n, scratch);
+      PERMUTE(ds->event_id + b, perm, n, scratch);
+      PERMUTE(ds->source + b, perm, n, scratch);
+      PERMUTE(ds->channel + b, perm, n, scratch);
+      PERMUTE(ds->type + b, perm, n, scratch);
+      PERMUTE(ds->device + b, perm, n, scratch);
+      PERMUTE(ds->campaign + b, perm, n, scratch);
+      PERMUTE(ds->region + b, perm, n, scratch);
+      PERMUTE(ds->amount + b, perm, n, scratch);
+      PERMUTE(ds->rating + b, perm, n, scratch);
+    }
     tm_free(perm);
-    tm_free(fill);
-    return tm_error_nomem(err);
+    tm_free(scratch);
   }
-  for (size_t i = 0; i < n; i++) ds->off[r->cust[i] + 1]++;
-  for (size_t c = 0; c <= nc; c++) ds->off[c + 1] += ds->off[c];
-  memcpy(fill, ds->off, (nc + 1) * sizeof *fill);
-  for (size_t i = 0; i < n; i++) perm[fill[r->cust[i]]++] = (uint32_t)i;
-  tm_free(fill);
-  ev_order o = {r->ts, r->id};
-#pragma omp parallel for schedule(dynamic, 1024)
-  for (size_t c = 0; c <= nc; c++) {
-    size_t b = ds->off[c], e = ds->off[c + 1];
-    if (e - b > 1) qsort_r(perm + b, e - b, sizeof *perm, by_time, &o);
-  }
-  ds->nev = n;
-  size_t cap = n ? n : 1;
-  ds->ts = tm_malloc(cap * sizeof *ds->ts);
-  ds->event_id = tm_malloc(cap * sizeof *ds->event_id);
-  ds->source = tm_malloc(cap * sizeof *ds->source);
-  ds->channel = tm_malloc(cap * sizeof *ds->channel);
-  ds->type = tm_malloc(cap * sizeof *ds->type);
-  ds->device = tm_malloc(cap * sizeof *ds->device);
-  ds->campaign = tm_malloc(cap * sizeof *ds->campaign);
-  ds->region = tm_malloc(cap * sizeof *ds->region);
-  ds->amount = tm_malloc(cap * sizeof *ds->amount);
-  ds->rating = tm_malloc(cap * sizeof *ds->rating);
-  if (!ds->ts || !ds->event_id || !ds->source || !ds->channel || !ds->type || !ds->device ||
-      !ds->campaign || !ds->region || !ds->amount || !ds->rating) {
-    tm_free(perm);
-    return tm_error_nomem(err);
-  }
-  for (size_t i = 0; i < n; i++) {
-    uint32_t p = perm[i];
-    ds->ts[i] = r->ts[p];
-    ds->event_id[i] = r->id[p];
-    ds->source[i] = r->source[p];
-    ds->channel[i] = r->channel[p];
-    ds->type[i] = r->type[p];
-    ds->device[i] = r->device[p];
-    ds->campaign[i] = r->campaign[p];
-    ds->region[i] = r->region[p];
-    ds->amount[i] = r->amount[p];
-    ds->rating[i] = r->rating[p];
-  }
-  tm_free(perm);
-  return 0;
+  return failed ? tm_error_nomem(err) : 0;
 }
 
 static int load_lines(tm_warehouse *wh, tm_dataset *ds, tm_error *err) {
@@ -442,7 +447,6 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
   tm_u64map index = {0};
   uint32_t *idmap = NULL;
   size_t nidmap = 0;
-  raw_events raw = {0};
   /* a consistent snapshot even while an ingest commits */
   int rc = tm_wh_exec(wh, "BEGIN", err);
   if (rc) {
@@ -460,11 +464,8 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
       (rc = names_load(wh, &ds->product_categories, "SELECT id, coalesce(category, '') FROM products", err)) ||
       (rc = load_customers(wh, ds, &index, err)) ||
       (rc = load_identity_map(wh, ds, &index, &idmap, &nidmap, err)) ||
-      (rc = load_raw_events(wh, opt, idmap, nidmap, (uint32_t)ds->ncust, &raw, err)) ||
-      (rc = place_events(ds, &raw, err)))
+      (rc = load_events(wh, ds, opt, idmap, nidmap, err)) || (rc = sort_slices(ds, err)))
     goto fail;
-  raw_free(&raw);
-  memset(&raw, 0, sizeof raw);
   tm_free(idmap);
   idmap = NULL;
   if ((rc = load_lines(wh, ds, err)) || (rc = load_attrs(wh, ds, &index, err))) goto fail;
@@ -474,7 +475,6 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
   return 0;
 fail:
   sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
-  raw_free(&raw);
   tm_free(idmap);
   tm_u64map_fini(&index);
   tm_dataset_free(ds);
