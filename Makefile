@@ -35,6 +35,10 @@ LIB     := $(BUILD)/libtouchmine.a
 BIN     := $(BUILD)/touchmine
 
 .PHONY: all deps check demo bench clean fuzz
+
+# libFuzzer targets for the parsers (clang); see tests/fuzz/README.md
+fuzz:
+	@tests/fuzz/build.sh
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c

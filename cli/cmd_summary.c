@@ -59,7 +59,7 @@ int cmd_summary(int argc, char **argv) {
   tm_doc *doc = NULL;
   int rc;
   dopt.progress = cli_progress;
-  if (tm_warehouse_open(&wh, db, TM_WH_READONLY, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
+  if (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
       tm_summary_compute(&doc, ds, wh, &err))
     rc = cli_lib_error(&err);
   else

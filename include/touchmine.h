@@ -125,9 +125,14 @@ int tm_doc_write(const tm_doc *d, FILE *f, tm_format fmt, size_t max_rows, tm_er
  * created and migrated to the current schema on open, in WAL mode. */
 typedef struct tm_warehouse tm_warehouse;
 
-enum { TM_WH_READONLY = 1 };
+enum {
+  TM_WH_READONLY = 1, /* never write */
+  TM_WH_EXISTING = 2  /* the file must exist; written only for caches (the dataset
+                         snapshot), and opened read-only when it cannot be written */
+};
 
-/* Opens (creating unless TM_WH_READONLY) the warehouse at path. Returns 0,
+/* Opens (creating unless TM_WH_READONLY or TM_WH_EXISTING) the warehouse at
+ * path. Analyses open it with TM_WH_EXISTING. Returns 0,
  * TM_EDB (not a touchmine warehouse, newer schema, locked) or TM_EIO. */
 int tm_warehouse_open(tm_warehouse **out, const char *path, int flags, tm_error *err);
 void tm_warehouse_close(tm_warehouse *wh);

@@ -433,6 +433,12 @@ int tm_ingest_run(tm_doc **out, tm_warehouse *wh, const tm_config *cfg, const tm
   loader_close(&R.ld);
   tm_idgraph_free(graph);
   graph = NULL;
+  /* the data changed: dataset snapshots of the old data are void */
+  if ((rc = tm_wh_exec(wh,
+                       "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version';"
+                       "DELETE FROM dataset_cache;",
+                       err)))
+    goto fail;
   /* the result before the commit: a run either commits and reports, or neither */
   tm_doc *doc;
   rc = add_stats_doc(&doc, &R, &ist, now_s() - t0, sources);

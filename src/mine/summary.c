@@ -106,6 +106,20 @@ static void partial_merge(partial *a, const partial *b, const dims *d) {
   a->has_customer += b->has_customer;
 }
 
+/* Months since year 0 of the day of ms; the last day is remembered, since a
+ * customer's events are in time order and mostly fall on few days. */
+typedef struct month_memo {
+  int64_t day;
+  int64_t month;
+} month_memo;
+
+static int64_t month_index(int64_t ms);
+static int64_t month_of(month_memo *m, int64_t ms) {
+  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+  if (days != m->day) m->day = days, m->month = month_index(ms);
+  return m->month;
+}
+
 static int64_t month_index(int64_t ms) {
   int y;
   unsigned m, day;
@@ -120,6 +134,7 @@ static int64_t cents(double amount) { return isfinite(amount) ? (int64_t)llround
 typedef struct marks {
   uint64_t *ch_first_ts; /* per channel: first touch (INT64_MAX = none) */
   uint8_t *ty, *rg, *mo;
+  month_memo memo;
 } marks;
 
 /* A customer's (or the guests') events into the partial. */
@@ -138,7 +153,7 @@ static void scan_customer(const tm_dataset *ds, const dims *d, size_t c, partial
     uint16_t ch = ds->channel[i] < d->nch ? ds->channel[i] : 0, ty = ds->type[i] < d->nty ? ds->type[i] : 0;
     uint32_t rg = ds->region[i] ? ds->region[i] : home;
     if (rg >= d->nrg) rg = 0;
-    int64_t mo = month_index(ds->ts[i]) - d->month0;
+    int64_t mo = month_of(&mk->memo, ds->ts[i]) - d->month0;
     if (mo < 0 || (size_t)mo >= d->nmo) mo = 0;
     int64_t ct = cents(ds->amount[i]);
     bool is_order = ty && (ty == d->purchase || ty == d->ret);
@@ -180,7 +195,7 @@ static void scan_customer(const tm_dataset *ds, const dims *d, size_t c, partial
   for (size_t ch = 0; ch < d->nch; ch++) mk->ch_first_ts[ch] = UINT64_MAX;
   for (size_t i = b; i < e && !guest; i++) {
     uint32_t rg = ds->region[i] ? ds->region[i] : home;
-    int64_t mo = month_index(ds->ts[i]) - d->month0;
+    int64_t mo = month_of(&mk->memo, ds->ts[i]) - d->month0;
     mk->ty[ds->type[i] < d->nty ? ds->type[i] : 0] = 0;
     mk->rg[rg < d->nrg ? rg : 0] = 0;
     mk->mo[mo >= 0 && (size_t)mo < d->nmo ? mo : 0] = 0;
@@ -353,6 +368,7 @@ int tm_summary_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, tm_
 #pragma omp parallel
   {
     marks mk = {0};
+    mk.memo.day = INT64_MIN;
     mk.ch_first_ts = tm_malloc(d.nch * sizeof *mk.ch_first_ts);
     mk.ty = tm_calloc(d.nty, 1);
     mk.rg = tm_calloc(d.nrg, 1);

@@ -62,8 +62,7 @@ oom:
 
 void tm_dataset_free(tm_dataset *ds) {
   if (!ds) return;
-  for (size_t c = 0; c < ds->ncust; c++) tm_free(ds->cust_key ? ds->cust_key[c] : NULL);
-  void *arrays[] = {ds->off,    ds->cust_id, ds->cust_key, ds->cust_first, ds->attr_off, ds->attr_key,
+  void *arrays[] = {ds->off,    ds->cust_id, ds->key_buf, ds->key_off, ds->cust_first, ds->attr_off, ds->attr_key,
                     ds->attr_val, ds->ts,    ds->event_id, ds->source,     ds->channel,  ds->type,
                     ds->device, ds->campaign, ds->region,  ds->amount,     ds->rating,   ds->line_off,
                     ds->line_product, ds->line_qty, ds->line_price};
@@ -84,9 +83,8 @@ uint64_t tm_dataset_memory(const tm_dataset *ds) {
   uint64_t per_event = 2 * sizeof(int64_t) + 4 * sizeof(uint16_t) + 2 * sizeof(uint32_t) +
                        sizeof(double) + sizeof(float) + sizeof(uint32_t);
   uint64_t per_line = sizeof(uint32_t) + sizeof(float) + sizeof(double);
-  uint64_t per_cust = sizeof(uint64_t) + 2 * sizeof(int64_t) + sizeof(char *) + sizeof(uint32_t);
-  uint64_t keys = 0;
-  for (size_t c = 0; c < ds->ncust; c++) keys += strlen(ds->cust_key[c]) + 1;
+  uint64_t per_cust = 2 * sizeof(uint64_t) + 2 * sizeof(int64_t) + sizeof(uint32_t);
+  uint64_t keys = ds->key_off[ds->ncust];
   uint64_t attrs = (uint64_t)ds->attr_off[ds->ncust] * 2 * sizeof(uint32_t) + ds->attr_keys.buflen +
                    ds->attr_vals.buflen + ds->attr_vals.count * 24;
   return (uint64_t)ds->nev * per_event + ds->nlines * per_line + ds->ncust * per_cust + keys + attrs;
@@ -95,30 +93,39 @@ uint64_t tm_dataset_memory(const tm_dataset *ds) {
 /* ---------------------------------------------------------------- loading */
 
 static int load_customers(tm_warehouse *wh, tm_dataset *ds, tm_u64map *index, tm_error *err) {
-  int64_t n;
+  int64_t n, bytes;
   int rc = tm_wh_int(wh, "SELECT count(*) FROM customers", &n, err);
+  if (!rc) rc = tm_wh_int(wh, "SELECT coalesce(sum(length(CAST(customer_key AS BLOB)) + 1), 0) FROM customers", &bytes, err);
   if (rc) return rc;
-  size_t cap = (size_t)n + 1;
+  size_t cap = (size_t)n + 1, kcap = (size_t)bytes + 1;
   ds->cust_id = tm_malloc(cap * sizeof *ds->cust_id);
-  ds->cust_key = tm_calloc(cap, sizeof *ds->cust_key);
+  ds->key_off = tm_calloc(cap, sizeof *ds->key_off);
+  ds->key_buf = tm_malloc(kcap);
   ds->cust_first = tm_malloc(cap * sizeof *ds->cust_first);
-  if (!ds->cust_id || !ds->cust_key || !ds->cust_first || tm_u64map_init(index, cap))
+  if (!ds->cust_id || !ds->key_off || !ds->key_buf || !ds->cust_first || tm_u64map_init(index, cap))
     return tm_error_nomem(err);
   sqlite3_stmt *st;
   if ((rc = tm_wh_prepare(wh, &st, "SELECT id, customer_key, first_seen FROM customers ORDER BY id", err)))
     return rc;
+  size_t used = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW && ds->ncust < (size_t)n) {
     size_t c = ds->ncust;
     ds->cust_id[c] = sqlite3_column_int64(st, 0);
     ds->cust_first[c] = sqlite3_column_int64(st, 2);
     const char *k = (const char *)sqlite3_column_text(st, 1);
-    if (!(ds->cust_key[c] = tm_strdup(k ? k : "")) ||
-        tm_u64map_put(index, (uint64_t)ds->cust_id[c], c, NULL, NULL)) {
+    size_t kl = (size_t)sqlite3_column_bytes(st, 1);
+    if (used + kl + 1 > kcap) kl = 0; /* cannot happen inside one snapshot */
+    memcpy(ds->key_buf + used, k ? k : "", kl);
+    ds->key_buf[used + kl] = '\0';
+    ds->key_off[c] = used;
+    used += kl + 1;
+    if (tm_u64map_put(index, (uint64_t)ds->cust_id[c], c, NULL, NULL)) {
       sqlite3_finalize(st);
       return tm_error_nomem(err);
     }
     ds->ncust++;
   }
+  ds->key_off[ds->ncust] = used;
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return tm_wh_fail(wh, err, "reading customers");
   return 0;
@@ -153,7 +160,7 @@ static int load_identity_map(tm_warehouse *wh, tm_dataset *ds, const tm_u64map *
   return 0;
 }
 
-static int alloc_columns(tm_dataset *ds, size_t n) {
+int tm_dataset_alloc_columns(tm_dataset *ds, size_t n) {
   size_t cap = n ? n : 1;
   ds->ts = tm_malloc(cap * sizeof *ds->ts);
   ds->event_id = tm_malloc(cap * sizeof *ds->event_id);
@@ -198,7 +205,7 @@ static int load_events(tm_warehouse *wh, tm_dataset *ds, const tm_dataset_option
   for (size_t c = 0; c <= nc; c++) ds->off[c + 1] += ds->off[c];
   size_t n = ds->off[nc + 1];
   uint64_t *fill = tm_malloc((nc + 1) * sizeof *fill);
-  if (!fill || alloc_columns(ds, n)) {
+  if (!fill || tm_dataset_alloc_columns(ds, n)) {
     tm_free(fill);
     return tm_error_nomem(err);
   }
@@ -453,6 +460,7 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
     tm_free(ds);
     return rc;
   }
+  bool hit = false;
   if ((rc = names_load(wh, &ds->sources, "SELECT id, name FROM sources", err)) ||
       (rc = names_load(wh, &ds->channels, "SELECT id, name FROM channels", err)) ||
       (rc = names_load(wh, &ds->channel_modes, "SELECT id, mode FROM channels", err)) ||
@@ -462,7 +470,15 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
       (rc = names_load(wh, &ds->devices, "SELECT id, name FROM devices", err)) ||
       (rc = names_load(wh, &ds->products, "SELECT id, code FROM products", err)) ||
       (rc = names_load(wh, &ds->product_categories, "SELECT id, coalesce(category, '') FROM products", err)) ||
-      (rc = load_customers(wh, ds, &index, err)) ||
+      (rc = tm_dataset_cache_load(wh, ds, &hit, err)))
+    goto fail;
+  if (hit) {
+    sqlite3_exec(wh->db, "COMMIT", NULL, NULL, NULL);
+    if (opt->as_of_ms) tm_dataset_cut(ds, opt->as_of_ms);
+    *out = ds;
+    return 0;
+  }
+  if ((rc = load_customers(wh, ds, &index, err)) ||
       (rc = load_identity_map(wh, ds, &index, &idmap, &nidmap, err)) ||
       (rc = load_events(wh, ds, opt, idmap, nidmap, err)) || (rc = sort_slices(ds, err)))
     goto fail;
@@ -471,6 +487,9 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
   if ((rc = load_lines(wh, ds, err)) || (rc = load_attrs(wh, ds, &index, err))) goto fail;
   tm_u64map_fini(&index);
   sqlite3_exec(wh->db, "COMMIT", NULL, NULL, NULL);
+  /* Built from the tables: keep a snapshot so the next load is a few big
+   * reads. Only whole datasets are kept; a failure to save costs nothing. */
+  if (!opt->as_of_ms && !wh->readonly) tm_dataset_cache_save(wh, ds, NULL);
   *out = ds;
   return 0;
 fail:
@@ -479,4 +498,38 @@ fail:
   tm_u64map_fini(&index);
   tm_dataset_free(ds);
   return rc;
+}
+
+void tm_dataset_cut(tm_dataset *ds, int64_t as_of_ms) {
+  ds->as_of_ms = as_of_ms;
+  size_t w = 0, lw = 0;
+  for (size_t c = 0; c <= ds->ncust; c++) {
+    size_t b = ds->off[c], e = ds->off[c + 1];
+    ds->off[c] = w;
+    for (size_t i = b; i < e; i++) {
+      if (ds->ts[i] >= as_of_ms) continue; /* the guests' slice is sorted too */
+      uint32_t lb = ds->line_off[i], le = ds->line_off[i + 1];
+      ds->ts[w] = ds->ts[i];
+      ds->event_id[w] = ds->event_id[i];
+      ds->source[w] = ds->source[i];
+      ds->channel[w] = ds->channel[i];
+      ds->type[w] = ds->type[i];
+      ds->device[w] = ds->device[i];
+      ds->campaign[w] = ds->campaign[i];
+      ds->region[w] = ds->region[i];
+      ds->amount[w] = ds->amount[i];
+      ds->rating[w] = ds->rating[i];
+      ds->line_off[w] = (uint32_t)lw;
+      for (uint32_t l = lb; l < le; l++, lw++) {
+        ds->line_product[lw] = ds->line_product[l];
+        ds->line_qty[lw] = ds->line_qty[l];
+        ds->line_price[lw] = ds->line_price[l];
+      }
+      w++;
+    }
+  }
+  ds->off[ds->ncust + 1] = w;
+  ds->line_off[w] = (uint32_t)lw;
+  ds->nev = w;
+  ds->nlines = lw;
 }

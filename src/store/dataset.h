@@ -27,7 +27,8 @@ struct tm_dataset {
   size_t ncust;
   uint64_t *off;          /* ncust + 2 */
   int64_t *cust_id;       /* customers.id */
-  char **cust_key;        /* the canonical identifier's value */
+  char *key_buf;          /* customers' canonical identifier values, NUL-separated */
+  uint64_t *key_off;      /* ncust + 1 offsets into key_buf */
   int64_t *cust_first;    /* first seen (ms), 0 if unknown */
   uint32_t *attr_off;     /* ncust + 1: customer attributes, CSR */
   uint32_t *attr_key, *attr_val; /* codes in attr_keys / attr_vals */
@@ -49,6 +50,18 @@ struct tm_dataset {
   tm_names sources, channels, channel_modes, types, campaigns, regions, devices, products,
       product_categories;
 };
+
+/* Customer c's key: the canonical identifier's value (e.g. the CRM id). */
+static inline const char *tm_dataset_key(const tm_dataset *ds, size_t c) { return ds->key_buf + ds->key_off[c]; }
+
+/* The columnar snapshot kept in the warehouse (dataset_cache.c): loads it when
+ * it matches the warehouse's data version (*hit = true), or saves one. */
+int tm_dataset_cache_load(tm_warehouse *wh, tm_dataset *ds, bool *hit, tm_error *err);
+int tm_dataset_cache_save(tm_warehouse *wh, const tm_dataset *ds, tm_error *err);
+/* Allocates the n-event columns (ts ... rating). */
+int tm_dataset_alloc_columns(tm_dataset *ds, size_t n);
+/* Keeps only events before as_of (slices stay sorted), and their lines. */
+void tm_dataset_cut(tm_dataset *ds, int64_t as_of_ms);
 
 /* Looks a dimension value up by name: its code, or 0 when absent. */
 uint32_t tm_names_find(const tm_names *n, const char *name);

@@ -63,6 +63,10 @@ static const char *const migrations[] = {
     "  JOIN touch_types t ON t.id = e.type_id LEFT JOIN identities i ON i.id = e.identity_id\n"
     "  LEFT JOIN campaigns cp ON cp.id = e.campaign_id LEFT JOIN regions r ON r.id = e.region_id\n"
     "  LEFT JOIN devices d ON d.id = e.device_id;\n",
+    /* 2: the dataset snapshot, valid while meta.data_version is unchanged */
+    "CREATE TABLE dataset_cache(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
+    "  version INTEGER NOT NULL, bytes INTEGER NOT NULL, data BLOB);\n"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('data_version', '0');\n",
 };
 
 #define SCHEMA_VERSION ((int)TM_ARRAY_LEN(migrations))
@@ -144,12 +148,23 @@ int tm_warehouse_open(tm_warehouse **out, const char *path, int flags, tm_error 
     return tm_error_nomem(err);
   }
   wh->readonly = (flags & TM_WH_READONLY) != 0;
-  int oflags = wh->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int oflags = wh->readonly                  ? SQLITE_OPEN_READONLY
+               : (flags & TM_WH_EXISTING) ? SQLITE_OPEN_READWRITE
+                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path, &wh->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK && (flags & TM_WH_EXISTING) && rc != SQLITE_CANTOPEN) {
+    /* a file we may read but not write: analyses still run, without caching */
+    sqlite3_close_v2(wh->db);
+    wh->db = NULL;
+    wh->readonly = 1;
+    rc = sqlite3_open_v2(path, &wh->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  }
+  if (rc == SQLITE_OK && (flags & TM_WH_EXISTING) && sqlite3_db_readonly(wh->db, "main") == 1) wh->readonly = 1;
   if (rc != SQLITE_OK) {
-    tm_error_set(err, wh->readonly ? TM_ENOTFOUND : TM_EIO, "cannot open warehouse %s: %s%s", path,
+    int missing = flags & (TM_WH_READONLY | TM_WH_EXISTING);
+    tm_error_set(err, missing ? TM_ENOTFOUND : TM_EIO, "cannot open warehouse %s: %s%s", path,
                  wh->db ? sqlite3_errmsg(wh->db) : sqlite3_errstr(rc),
-                 wh->readonly ? " (run 'touchmine ingest' first)" : "");
+                 missing ? " (run 'touchmine ingest' first)" : "");
     tm_warehouse_close(wh);
     return err ? err->code : TM_EIO;
   }
@@ -166,7 +181,7 @@ int tm_warehouse_open(tm_warehouse **out, const char *path, int flags, tm_error 
   if (!rc && wh->version > SCHEMA_VERSION)
     rc = tm_error_set(err, TM_EDB, "%s has schema %d, newer than this touchmine (%d): upgrade touchmine",
                       path, wh->version, SCHEMA_VERSION);
-  if (!rc && wh->readonly && wh->version == 0)
+  if (!rc && (flags & (TM_WH_READONLY | TM_WH_EXISTING)) && wh->version == 0)
     rc = tm_error_set(err, TM_EDB, "%s is empty: run 'touchmine ingest' first", path);
   if (!rc && !wh->readonly) rc = migrate(wh, err);
   if (rc) {
