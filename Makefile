@@ -35,10 +35,6 @@ LIB     := $(BUILD)/libtouchmine.a
 BIN     := $(BUILD)/touchmine
 
 .PHONY: all deps check demo bench clean fuzz
-
-# libFuzzer targets for the parsers (clang); see tests/fuzz/README.md
-fuzz:
-	@tests/fuzz/build.sh
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -77,6 +73,10 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@BIN=$(BIN) bench/run.sh
+
+# libFuzzer targets for the parsers (clang); see tests/fuzz/README.md
+fuzz:
+	@tests/fuzz/build.sh
 
 clean:
 	rm -rf build build-san
