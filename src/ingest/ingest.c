@@ -164,7 +164,15 @@ static int ingest_json(run *R, const source_cfg *src, const char *path, tm_reade
   }
   while ((rc = tm_jsonsplit_next(js, &val, err)) == 1) {
     json_error_t jerr;
-    json_t *doc = val.malformed ? NULL : json_loadb(val.text, val.len, 0, &jerr);
+    json_t *doc = NULL;
+    if (!val.malformed && !tm_utf8_valid(val.text, val.len)) {
+      /* JSON text is UTF-8 (RFC 8259): say so rather than "cannot decode" */
+      rc = loader_reject_unread(&R->ld, R_UTF8, "invalid UTF-8: (bytes) in the message", path, val.line, val.text,
+                                val.len, err);
+      if (rc || (rc = progress(R, src->name, rd, err))) break;
+      continue;
+    }
+    if (!val.malformed) doc = json_loadb(val.text, val.len, 0, &jerr);
     if (!doc) {
       char reason[240];
       snprintf(reason, sizeof reason, "%s: %s", tm_reason_names[R_MALFORMED],

@@ -451,21 +451,19 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
     int kind = !strncmp(r->reject, "malformed", 9) ? R_MALFORMED : R_OTHER;
     return loader_reject(ld, kind, r->reject, file, line, raw, rawlen, err);
   }
-  for (int f = 0; f < F_NFIELDS; f++)
-    if (r->f[f].s && !tm_utf8_valid(r->f[f].s, r->f[f].n)) {
-      rec_value shown = {"(bytes)", 7, r->f[f].column};
-      REJECT(R_UTF8, tm_field_names[f], &shown);
-    }
-  for (size_t i = 0; i < r->nattrs; i++)
-    if (!tm_utf8_valid(r->attrs[i].v.s, r->attrs[i].v.n)) {
-      rec_value shown = {"(bytes)", 7, r->attrs[i].v.column};
-      REJECT(R_UTF8, r->attrs[i].key, &shown);
-    }
-  for (size_t i = 0; i < r->nids; i++)
-    if (!tm_utf8_valid(r->ids[i].v.s, r->ids[i].v.n)) {
-      rec_value shown = {"(bytes)", 7, r->ids[i].v.column};
-      REJECT(R_UTF8, r->ids[i].type, &shown);
-    }
+  /* Text must be UTF-8 wherever it is in the row, used or not; the reason
+   * names the first mapped field holding the bad bytes. */
+  if (raw && !tm_utf8_valid(raw, rawlen)) {
+    const char *where = "an unmapped field";
+    for (int f = F_NFIELDS; f-- > 0;)
+      if (r->f[f].s && !tm_utf8_valid(r->f[f].s, r->f[f].n)) where = r->f[f].column;
+    for (size_t i = 0; i < r->nattrs; i++)
+      if (!tm_utf8_valid(r->attrs[i].v.s, r->attrs[i].v.n)) where = r->attrs[i].v.column;
+    for (size_t i = 0; i < r->nids; i++)
+      if (!tm_utf8_valid(r->ids[i].v.s, r->ids[i].v.n)) where = r->ids[i].v.column;
+    rec_value shown = {"(bytes)", 7, where};
+    REJECT(R_UTF8, "row", &shown);
+  }
 
   /* time */
   int64_t ts = 0;
@@ -512,7 +510,7 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
   }
 
   /* de-duplication (key and prefetch computed at the top) */
-  if (!r->no_event && src->kind != KIND_PROFILE) {
+  if (src->kind != KIND_PROFILE) { /* a retried identify or alias is a duplicate too */
     bool inserted;
     if (tm_u64map_put(&ld->seen, key, 0, NULL, &inserted)) return tm_error_nomem(err);
     if (!inserted) {

@@ -1,0 +1,43 @@
+# Synth -> ingest against the planted truth: every file's rows are read, the
+# clean ones load and exactly the planted dirty rows are rejected, at their
+# lines; identity resolution recovers the planted people (pairwise precision
+# and recall >= 0.99) and no planted shared identifier merges strangers.
+. tests/cases/lib.sh
+d=$TM_OUT/data
+tm synth --customers 2500 --days 365 --seed 11 --out "$d" > /dev/null || nok "synth failed"
+db=$TM_OUT/s.db
+tm ingest --db "$db" --config "$d/touchmine.ini" --format json > "$TM_OUT/ingest.json" || nok "ingest failed"
+j() { jq -r "$1" "$TM_OUT/ingest.json"; }
+t() { jq -r "$1" "$d/truth.json"; }
+eq "read = loaded + rejected" "$(j '.loaded + .rejected')" "$(j .read)"
+eq "every data row of every file is read" "$(j .read)" "$(t '[.files[] | select(.name != "truth.json" and .rows != null) | .rows] | add')"
+eq "the clean rows load" "$(j .loaded)" "$(t '[.files[] | select(.rows != null) | .clean_rows] | add')"
+eq "the planted dirty rows are rejected, no more and no fewer" "$(j .rejected)" "$(t '.dirty_rows')"
+# Each planted dirty line is in the rejects of its file, at that line.
+t '.files[] | select(.rows != null) | .name as $f | .dirty_lines[] | "\($f) \(.[0]) \(.[1])"' > "$TM_OUT/planted.txt"
+sqlite3 "$db" "SELECT replace(file, rtrim(file, replace(file, '/', '')), '') || ' ' || line FROM rejects" | sort > "$TM_OUT/rejected.txt"
+awk '{print $1 " " $2}' "$TM_OUT/planted.txt" | sort > "$TM_OUT/planted_lines.txt"
+eq "rejected (file, line) pairs are exactly the planted ones" "$(comm -3 "$TM_OUT/planted_lines.txt" "$TM_OUT/rejected.txt" | head -5)" ""
+# the reason matches the kind of dirt planted
+kind_reason() { # kind -> expected reason prefix
+  case $1 in bad_date) echo "bad time";; bad_quantity) echo "bad quantity";; exact_duplicate|near_duplicate) echo "duplicate";;
+    invalid_utf8) echo "invalid UTF-8";; missing_id) echo "missing identifier";; wrong_columns) echo "wrong field count|malformed record";; esac; }
+bad=0
+while read -r f line kind; do
+  r=$(sqlite3 "$db" "SELECT reason FROM rejects WHERE file LIKE '%/$f' AND line = $line")
+  echo "$r" | grep -qE "^($(kind_reason "$kind"))" || { bad=$((bad + 1)); [ $bad -le 3 ] && echo "# $f:$line planted $kind, rejected as: $r"; }
+done < "$TM_OUT/planted.txt"
+eq "each rejection names the kind of dirt planted" "$bad" 0
+
+tm identity --db "$db" --truth "$d/truth.json" --format json > "$TM_OUT/identity.json" || nok "identity failed"
+ge "pairwise precision >= 0.99" "$(jq .precision "$TM_OUT/identity.json")" 0.99
+ge "pairwise recall >= 0.99" "$(jq .recall "$TM_OUT/identity.json")" 0.99
+eq "every planted shared identifier is quarantined" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM identities WHERE status = 'quarantined'")" "$(t '.shared_identifiers | length')"
+eq "no shared identifier merges strangers" "$(jq .shared_identifiers_merged "$TM_OUT/identity.json")" 0
+
+tm summary --db "$db" --format json > "$TM_OUT/summary.json" || nok "summary failed"
+eq "orders = planted purchases (store + web + app + fraud bursts)" "$(jq .orders "$TM_OUT/summary.json")" \
+   "$(t '.orders.store + .orders.web + .orders.app')"
+eq "returns = planted returns" "$(jq .returns "$TM_OUT/summary.json")" "$(t .orders.returns)"
+eq "order lines = planted lines" "$(jq .order_lines "$TM_OUT/summary.json")" "$(t .orders.lines)"
