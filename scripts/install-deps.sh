@@ -15,7 +15,9 @@ packages=(
 )
 # Optional extras: peers for benchmarks (pandas) and fuzzing (clang).
 if [ "${TM_BENCH_DEPS:-0}" = 1 ]; then
-  packages+=(python3-pandas clang nodejs npm)
+  packages+=(python3-pandas clang)
+  # a node from elsewhere (e.g. NodeSource) already brings npm and conflicts with Debian's
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

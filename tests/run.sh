@@ -21,17 +21,19 @@ count() { # $1 = log file, $2 = exit status, $3 = name
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   grep -E '^not ok|# (SKIP|skip)' "$1" | sed "s|^|  [$3] |"
   [ "$f" -gt 0 ] && { echo "  [$3] log: $1"; tail -n 30 "$1" | sed "s|^|    |"; }
-  printf '%-28s %3d passed, %d failed\n' "$3" "$p" "$f"
+  printf '%-28s %3d passed, %d failed  (%ds)\n' "$3" "$p" "$f" $(( $(date +%s) - started ))
 }
 
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] || continue
-  name=$(basename "$t"); log="$out/$name.log"
+  name=$(basename "$t"); log="$out/$name.log"; started=$(date +%s)
   "$t" > "$log" 2>&1; count "$log" $? "$name"
 done
 for c in tests/cases/*.sh; do
   [ -f "$c" ] || continue
   name=$(basename "$c" .sh); log="$out/$name.log"
+  [ "$name" = lib ] && continue  # the cases' helpers, not a case
+  started=$(date +%s)
   TM_OUT="$out/$name" bash "$c" > "$log" 2>&1; count "$log" $? "$name"
 done
 

@@ -8,6 +8,12 @@
  * says one person holds both. precision = |both| / |predicted|, recall =
  * |both| / |true|, counted from the contingency table of (true person,
  * resolved customer) without enumerating pairs.
+ *
+ * Precision asks whether predicted pairs belong to one person. Recall asks
+ * whether the pairs within one (person, group) were joined: synth numbers the
+ * groups of a person's identifiers that some record ties together, and no
+ * resolver can join identifiers nothing links. recall_all counts every pair
+ * of a person's identifiers instead, for comparison.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -133,22 +139,28 @@ static int evaluate(tm_doc *doc, tm_warehouse *wh, const char *truth_path, tm_er
     return tm_error_set(err, TM_EFORMAT, "%s: no \"customers\" array (is it a touchmine synth truth.json?)",
                         truth_path);
   }
-  tm_u64map owner = {0}, by_true = {0}, by_pred = {0}, by_both = {0}, shared = {0};
+  tm_u64map owner = {0}, person = {0}, by_true = {0}, by_person = {0}, by_pred = {0}, by_both = {0},
+            by_both_person = {0}, shared = {0};
   int rc = TM_ENOMEM;
   sqlite3_stmt *st = NULL;
-  if (tm_u64map_init(&owner, 1 << 16) || tm_u64map_init(&by_true, 1 << 16) || tm_u64map_init(&by_pred, 1 << 16) ||
-      tm_u64map_init(&by_both, 1 << 16) || tm_u64map_init(&shared, 64))
+  if (tm_u64map_init(&owner, 1 << 16) || tm_u64map_init(&person, 1 << 16) || tm_u64map_init(&by_true, 1 << 16) ||
+      tm_u64map_init(&by_person, 1 << 16) || tm_u64map_init(&by_pred, 1 << 16) ||
+      tm_u64map_init(&by_both, 1 << 16) || tm_u64map_init(&by_both_person, 1 << 16) || tm_u64map_init(&shared, 64))
     goto done;
   size_t i;
   json_t *p;
+  uint64_t lone = 0;
   json_array_foreach(people, i, p) {
     json_t *ids = json_object_get(p, "identifiers"), *pair;
     size_t k;
     json_array_foreach(ids, k, pair) {
       const char *type = json_string_value(json_array_get(pair, 0));
       const char *value = json_string_value(json_array_get(pair, 1));
+      json_int_t group = json_integer_value(json_array_get(pair, 2)); /* absent: 0 */
       if (!type || !value) continue;
-      if (tm_u64map_put(&owner, id_hash(type, value), i + 1, NULL, NULL)) goto done;
+      uint64_t h = id_hash(type, value), cluster = (uint64_t)(i + 1) * 4096 + (uint64_t)(group & 4095);
+      lone += group != 0;
+      if (tm_u64map_put(&owner, h, cluster, NULL, NULL) || tm_u64map_put(&person, h, i + 1, NULL, NULL)) goto done;
     }
   }
   json_t *sh = json_object_get(truth, "shared_identifiers"), *s;
@@ -173,12 +185,16 @@ static int evaluate(tm_doc *doc, tm_warehouse *wh, const char *truth_path, tm_er
       continue;
     }
     matched++;
-    uint64_t *slot;
+    uint64_t *slot, who_person = *tm_u64map_get(&person, h);
     if (tm_u64map_put(&by_true, *who, 0, &slot, NULL)) goto nomem;
+    (*slot)++;
+    if (tm_u64map_put(&by_person, who_person, 0, &slot, NULL)) goto nomem;
     (*slot)++;
     if (tm_u64map_put(&by_pred, (uint64_t)pred, 0, &slot, NULL)) goto nomem;
     (*slot)++;
     if (tm_u64map_put(&by_both, tm_hash64_seed(&pred, sizeof pred, *who), 0, &slot, NULL)) goto nomem;
+    (*slot)++;
+    if (tm_u64map_put(&by_both_person, tm_hash64_seed(&pred, sizeof pred, who_person), 0, &slot, NULL)) goto nomem;
     (*slot)++;
   }
   if (rc != SQLITE_DONE) {
@@ -186,11 +202,14 @@ static int evaluate(tm_doc *doc, tm_warehouse *wh, const char *truth_path, tm_er
     goto done;
   }
   double tp = pairs_of(&by_both), pp = pairs_of(&by_pred), tpairs = pairs_of(&by_true);
+  double tp_all = pairs_of(&by_both_person), tpairs_all = pairs_of(&by_person);
   if (tm_doc_set_str(doc, "truth", truth_path) || tm_doc_set_int(doc, "truth_people", (int64_t)json_array_size(people)) ||
       tm_doc_set_int(doc, "identifiers_matched", (int64_t)matched) ||
       tm_doc_set_int(doc, "identifiers_not_in_truth", (int64_t)unmatched) ||
-      tm_doc_set_real(doc, "precision", pp > 0 ? tp / pp : 1.0) ||
+      tm_doc_set_real(doc, "precision", pp > 0 ? tp_all / pp : 1.0) ||
       tm_doc_set_real(doc, "recall", tpairs > 0 ? tp / tpairs : 1.0) ||
+      tm_doc_set_real(doc, "recall_all", tpairs_all > 0 ? tp_all / tpairs_all : 1.0) ||
+      tm_doc_set_int(doc, "identifiers_unlinkable", (int64_t)lone) ||
       tm_doc_set_int(doc, "shared_identifiers", (int64_t)shared.count) ||
       tm_doc_set_int(doc, "shared_identifiers_merged", (int64_t)shared_merged))
     goto nomem;
@@ -202,6 +221,9 @@ done:
   if (rc == TM_ENOMEM) tm_error_nomem(err);
   sqlite3_finalize(st);
   tm_u64map_fini(&owner);
+  tm_u64map_fini(&person);
+  tm_u64map_fini(&by_person);
+  tm_u64map_fini(&by_both_person);
   tm_u64map_fini(&by_true);
   tm_u64map_fini(&by_pred);
   tm_u64map_fini(&by_both);

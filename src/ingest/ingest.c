@@ -376,7 +376,11 @@ int tm_ingest_run(tm_doc **out, tm_warehouse *wh, const tm_config *cfg, const tm
   tm_table *sources = NULL;
   tm_idgraph_stats ist = {0};
   int64_t run_id = 0;
-  int rc = tm_wh_exec(wh, "BEGIN IMMEDIATE", err);
+  /* Facts are appended, never read back during the run: a small page cache
+   * that spills to the WAL recycles its pages instead of growing (and
+   * faulting in) hundreds of megabytes. */
+  int rc = tm_wh_exec(wh, "PRAGMA cache_size = -32768", err);
+  if (!rc) rc = tm_wh_exec(wh, "BEGIN IMMEDIATE", err);
   if (rc) return rc;
   {
     sqlite3_stmt *st;
