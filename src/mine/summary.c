@@ -38,6 +38,8 @@ typedef struct partial {
 
 typedef struct dims {
   size_t nch, nty, nrg, nmo;
+  const uint32_t *home;  /* per customer: region code of the CRM region, for events without one */
+  const char *const *region_label; /* nrg labels: event regions, then CRM-only ones */
   int64_t month0; /* months since year 0 of the first month */
   uint16_t purchase, ret;
 } dims;
@@ -142,13 +144,7 @@ static void scan_customer(const tm_dataset *ds, const dims *d, size_t c, partial
   size_t b = ds->off[c], e = ds->off[c + 1];
   bool guest = c == ds->ncust;
   int64_t last_purchase = INT64_MIN;
-  /* region of the customer, for events that carry none */
-  uint32_t home = 0;
-  if (!guest) {
-    const char *r = tm_dataset_attr(ds, c, "region");
-    if (!r) r = tm_dataset_attr(ds, c, "country");
-    if (r) home = tm_names_find(&ds->regions, r);
-  }
+  uint32_t home = guest ? 0 : d->home[c];
   for (size_t i = b; i < e; i++) {
     uint16_t ch = ds->channel[i] < d->nch ? ds->channel[i] : 0, ty = ds->type[i] < d->nty ? ds->type[i] : 0;
     uint32_t rg = ds->region[i] ? ds->region[i] : home;
@@ -356,6 +352,42 @@ int tm_summary_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, tm_
   } else {
     d.nmo = 1;
   }
+  /* Events without a region count under the customer's CRM region (else
+   * country); a CRM region no event names gets a code after the dimension's. */
+  tm_dict labels;
+  uint32_t *home = tm_calloc(ds->ncust + 1, sizeof *home);
+  const char **region_label = NULL;
+  if (!home || tm_dict_init(&labels)) {
+    tm_free(home);
+    return tm_error_nomem(err);
+  }
+  for (size_t r = 1; r < ds->regions.count; r++) {
+    uint32_t id;
+    const char *nm = ds->regions.name[r] ? ds->regions.name[r] : "";
+    if (tm_dict_intern(&labels, nm, strlen(nm), &id)) goto labels_oom;
+  }
+  for (size_t c = 0; c < ds->ncust; c++) {
+    const char *r = tm_dataset_attr(ds, c, "region");
+    if (!r) r = tm_dataset_attr(ds, c, "country");
+    uint32_t id;
+    if (r && *r) {
+      if (tm_dict_intern(&labels, r, strlen(r), &id)) goto labels_oom;
+      home[c] = id + 1; /* dimension code = label id + 1 for the dimension's own names */
+    }
+  }
+  d.nrg = labels.count + 1;
+  region_label = tm_calloc(d.nrg, sizeof *region_label);
+  if (!region_label) goto labels_oom;
+  for (uint32_t i = 0; i < labels.count; i++) region_label[i + 1] = tm_dict_str(&labels, i);
+  d.home = home;
+  d.region_label = region_label;
+  if (0) {
+  labels_oom:
+    tm_free(home);
+    tm_free(region_label);
+    tm_dict_fini(&labels);
+    return tm_error_nomem(err);
+  }
   size_t nblocks = (ds->ncust + 1 + BLOCK - 1) / BLOCK; /* +1: the guests */
   partial *parts = tm_calloc(nblocks ? nblocks : 1, sizeof *parts);
   partial total;
@@ -363,7 +395,7 @@ int tm_summary_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, tm_
   int rc = 0, failed = 0;
   if (!parts || partial_init(&total, &d)) {
     tm_free(parts);
-    return tm_error_nomem(err);
+    goto labels_oom;
   }
 #pragma omp parallel
   {
@@ -398,7 +430,7 @@ int tm_summary_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, tm_
   tm_free(parts);
   if (failed) {
     partial_free(&total);
-    return tm_error_nomem(err);
+    goto labels_oom;
   }
   char first[32] = "", last[32] = "";
   if (ds->nev) tm_time_format_iso(tmin, first), tm_time_format_iso(tmax, last);
@@ -420,13 +452,17 @@ int tm_summary_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, tm_
   if (!rc && table_simple(doc, "by_type", "Touchpoints by type", "type", &ds->types, d.nty, total.ty_events,
                           total.ty_customers, NULL))
     rc = tm_error_nomem(err);
-  if (!rc && table_simple(doc, "by_region", "By region", "region", &ds->regions, d.nrg, total.rg_events,
+  tm_names region_names = {(char **)region_label, d.nrg};
+  if (!rc && table_simple(doc, "by_region", "By region (events without a region count under the customer's)", "region", &region_names, d.nrg, total.rg_events,
                           total.rg_customers, total.rg_cents))
     rc = tm_error_nomem(err);
   if (!rc && table_months(doc, &d, &total)) rc = tm_error_nomem(err);
   if (!rc && table_quality(doc, ds, &total)) rc = tm_error_nomem(err);
   if (!rc && wh) rc = warehouse_quality(doc, wh, err);
   partial_free(&total);
+  tm_free(home);
+  tm_free(region_label);
+  tm_dict_fini(&labels);
   if (rc) {
     tm_doc_free(doc);
     return rc;
