@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <glob.h>
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -24,6 +23,7 @@
 
 typedef struct run {
   loader ld;
+  tm_json *json; /* one parser for the run: its arena is reused by every message */
   const tm_ingest_options *opt;
   tm_warehouse *wh;
   const tm_config *cfg;
@@ -130,26 +130,20 @@ static int ingest_csv(run *R, const source_cfg *src, const char *path, tm_reader
 
 /* ------------------------------------------------------------------ JSON */
 
-static int json_message(run *R, const source_cfg *src, tm_record *r, json_t *msg, const char *path,
-                        uint64_t line, const char *raw, size_t rawlen, tm_error *err) {
-  char *dumped = NULL;
-  if (!raw) { /* an element of a batch: its own compact text for the rejects */
-    dumped = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
-    raw = dumped ? dumped : "";
-    rawlen = strlen(raw);
-  }
+static int json_message(run *R, const source_cfg *src, tm_record *r, const tm_jval *msg, const char *path,
+                        uint64_t line, tm_error *err) {
+  size_t rawlen;
+  const char *raw = tm_jval_raw(msg, &rawlen); /* a batch element's own bytes */
   r->nids = r->nattrs = r->scratch_used = 0;
   memset(r->f, 0, sizeof r->f);
   r->rule = 0;
   r->no_event = false;
   r->reject = NULL;
-  if (!json_is_object(msg)) r->reject = "malformed record: a JSON value that is not an object";
+  if (tm_jval_type(msg) != TM_JOBJ) r->reject = "malformed record: a JSON value that is not an object";
   else if (src->format == SRC_SEGMENT) record_from_segment(r, src, msg);
   else record_from_json(r, src, msg);
   record_finish(r, src);
-  int rc = loader_row(&R->ld, r, path, line, raw, rawlen, err);
-  free(dumped);
-  return rc;
+  return loader_row(&R->ld, r, path, line, raw, rawlen, err);
 }
 
 static int ingest_json(run *R, const source_cfg *src, const char *path, tm_reader *rd, tm_error *err) {
@@ -163,34 +157,33 @@ static int ingest_json(run *R, const source_cfg *src, const char *path, tm_reade
     return tm_error_nomem(err);
   }
   while ((rc = tm_jsonsplit_next(js, &val, err)) == 1) {
-    json_error_t jerr;
-    json_t *doc = NULL;
-    if (!val.malformed && !tm_utf8_valid(val.text, val.len)) {
-      /* JSON text is UTF-8 (RFC 8259): say so rather than "cannot decode" */
+    const tm_jval *doc = NULL;
+    tm_error perr = {0};
+    if (val.malformed) {
+      char reason[240];
+      snprintf(reason, sizeof reason, "%s: %s", tm_reason_names[R_MALFORMED], val.malformed);
+      rc = loader_reject_unread(&R->ld, R_MALFORMED, reason, path, val.line, val.text, val.len, err);
+    } else if (!tm_utf8_valid(val.text, val.len)) {
+      /* JSON text is UTF-8 (RFC 8259) */
       rc = loader_reject_unread(&R->ld, R_UTF8, "invalid UTF-8: (bytes) in the message", path, val.line, val.text,
                                 val.len, err);
-      if (rc || (rc = progress(R, src->name, rd, err))) break;
-      continue;
-    }
-    if (!val.malformed) doc = json_loadb(val.text, val.len, 0, &jerr);
-    if (!doc) {
-      char reason[240];
-      snprintf(reason, sizeof reason, "%s: %s", tm_reason_names[R_MALFORMED],
-               val.malformed ? val.malformed : jerr.text);
-      rc = loader_reject_unread(&R->ld, R_MALFORMED, reason, path, val.line, val.text, val.len, err);
-    } else {
-      json_t *batch = json_is_object(doc) ? json_object_get(doc, "batch") : NULL;
-      if (json_is_array(batch) || json_is_array(doc)) {
-        /* a batch document: each message is a row of its own */
-        json_t *msg;
-        size_t i;
-        json_array_foreach(batch ? batch : doc, i, msg) {
-          if ((rc = json_message(R, src, r, msg, path, val.line, NULL, 0, err))) break;
-        }
+    } else if ((rc = tm_json_parse(R->json, val.text, val.len, &doc, &perr)) != 0) {
+      if (rc == TM_ENOMEM) {
+        rc = tm_error_nomem(err);
       } else {
-        rc = json_message(R, src, r, doc, path, val.line, val.text, val.len, err);
+        char reason[600];
+        snprintf(reason, sizeof reason, "%s: %.500s", tm_reason_names[R_MALFORMED], perr.message);
+        rc = loader_reject_unread(&R->ld, R_MALFORMED, reason, path, val.line, val.text, val.len, err);
       }
-      json_decref(doc);
+    } else {
+      const tm_jval *batch = tm_jval_type(doc) == TM_JOBJ ? tm_jval_get(doc, "batch") : NULL;
+      const tm_jval *list = tm_jval_type(batch) == TM_JARR ? batch : tm_jval_type(doc) == TM_JARR ? doc : NULL;
+      if (list) { /* a batch document: each message is a row of its own */
+        for (size_t i = 0, n = tm_jval_count(list); i < n && !rc; i++)
+          rc = json_message(R, src, r, tm_jval_at(list, i), path, val.line, err);
+      } else {
+        rc = json_message(R, src, r, doc, path, val.line, err);
+      }
     }
     if (rc || (rc = progress(R, src->name, rd, err))) break;
   }
@@ -395,7 +388,7 @@ int tm_ingest_run(tm_doc **out, tm_warehouse *wh, const tm_config *cfg, const tm
       goto fail;
     }
   }
-  if ((rc = tm_idgraph_load(&graph, wh, cfg, err))) goto fail;
+  if ((rc = tm_json_new(&R.json, err)) || (rc = tm_idgraph_load(&graph, wh, cfg, err))) goto fail;
   if ((rc = loader_open(&R.ld, wh, cfg, graph, opt->pseudonymize_key, run_id, err))) goto fail_loader;
   if (tm_table_new(&sources, "sources", "Sources") || tm_table_add_col(sources, "source", TM_COL_STR) < 0 ||
       tm_table_add_col(sources, "files", TM_COL_INT) < 0 || tm_table_add_col(sources, "skipped", TM_COL_INT) < 0 ||
@@ -445,6 +438,8 @@ int tm_ingest_run(tm_doc **out, tm_warehouse *wh, const tm_config *cfg, const tm
   loader_close(&R.ld);
   tm_idgraph_free(graph);
   graph = NULL;
+  tm_json_free(R.json);
+  R.json = NULL;
   /* the data changed: dataset snapshots of the old data are void */
   if ((rc = tm_wh_exec(wh,
                        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version';"
@@ -471,6 +466,7 @@ fail_loader:
 fail:
   tm_table_free(sources);
   tm_idgraph_free(graph);
+  tm_json_free(R.json);
   sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
   return rc;
 }

@@ -99,51 +99,27 @@ void record_from_csv(tm_record *r, const source_cfg *src, const csv_map *m,
 
 /* ------------------------------------------------------------------ JSON */
 
-/* Follows a dotted path ("context.campaign.name") through objects. */
-static json_t *json_path(json_t *obj, const char *path) {
-  char part[128];
-  while (obj && *path) {
-    const char *dot = strchr(path, '.');
-    size_t n = dot ? (size_t)(dot - path) : strlen(path);
-    if (n >= sizeof part || !json_is_object(obj)) return NULL;
-    memcpy(part, path, n);
-    part[n] = '\0';
-    obj = json_object_get(obj, part);
-    path += n + (dot ? 1 : 0);
-  }
-  return obj;
-}
-
-/* A JSON scalar as text (numbers formatted into the scratch). */
-static rec_value json_text(tm_record *r, json_t *v, const char *column) {
+/* A JSON scalar as text: strings decoded, numbers as written in the source
+ * (no float round trip), booleans as true / false. */
+static rec_value json_text(const tm_jval *v, const char *column) {
   rec_value out = {NULL, 0, column};
-  char buf[64];
-  int n = 0;
-  if (json_is_string(v)) {
-    out.s = json_string_value(v);
-    out.n = json_string_length(v);
-  } else if (json_is_integer(v)) {
-    n = snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-  } else if (json_is_real(v)) {
-    n = snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
-  } else if (json_is_true(v)) {
-    n = snprintf(buf, sizeof buf, "true");
-  } else if (json_is_false(v)) {
-    n = snprintf(buf, sizeof buf, "false");
-  }
-  if (n > 0) {
-    out.s = rec_keep(r, buf, (size_t)n);
-    out.n = out.s ? (size_t)n : 0;
+  switch (tm_jval_type(v)) {
+  case TM_JSTR: out.s = tm_jval_str(v, &out.n); break;
+  case TM_JNUM: out.s = tm_jval_raw(v, &out.n); break;
+  case TM_JTRUE: out.s = "true", out.n = 4; break;
+  case TM_JFALSE: out.s = "false", out.n = 5; break;
+  default: break;
   }
   if (out.s && !out.n) out.s = NULL;
   return out;
 }
 
-rec_value record_json_get(tm_record *r, json_t *obj, const char *path) {
-  return json_text(r, json_path(obj, path), path);
+rec_value record_json_get(tm_record *r, const tm_jval *obj, const char *path) {
+  (void)r;
+  return json_text(tm_jval_path(obj, path), path);
 }
 
-void record_from_json(tm_record *r, const source_cfg *src, json_t *obj) {
+void record_from_json(tm_record *r, const source_cfg *src, const tm_jval *obj) {
   for (int f = 0; f < F_NFIELDS; f++)
     if (src->column[f]) r->f[f] = record_json_get(r, obj, src->column[f]);
   for (size_t i = 0; i < src->nids; i++) {

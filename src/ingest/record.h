@@ -5,9 +5,8 @@
  */
 #ifndef TM_INGEST_RECORD_H
 #define TM_INGEST_RECORD_H
-#include <jansson.h>
-
 #include "ingest/config.h"
+#include "io/json.h"
 
 #define REC_MAX_IDS 16
 #define REC_MAX_ATTRS 64
@@ -66,11 +65,11 @@ void record_from_csv(tm_record *r, const source_cfg *src, const csv_map *m,
                      const char *const *field, const size_t *len, size_t n);
 
 /* The scalar at a dotted path of a JSON object, as text (absent: s == NULL). */
-rec_value record_json_get(tm_record *r, json_t *obj, const char *path);
+rec_value record_json_get(tm_record *r, const tm_jval *obj, const char *path);
 /* A generic JSON object mapped by dotted paths. */
-void record_from_json(tm_record *r, const source_cfg *src, json_t *obj);
+void record_from_json(tm_record *r, const source_cfg *src, const tm_jval *obj);
 /* A Segment-spec message (docs/config.md, format = segment). */
-void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg);
+void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg);
 /* Applies defaults and value maps after a mapper ran. */
 void record_finish(tm_record *r, const source_cfg *src);
 

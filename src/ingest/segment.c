@@ -9,7 +9,7 @@
 #include "ingest/record.h"
 
 /* First present of several paths. */
-static rec_value first_of(tm_record *r, json_t *msg, const char *const *paths, size_t n) {
+static rec_value first_of(tm_record *r, const tm_jval *msg, const char *const *paths, size_t n) {
   for (size_t i = 0; i < n; i++) {
     rec_value v = record_json_get(r, msg, paths[i]);
     if (v.s) return v;
@@ -40,15 +40,15 @@ static rec_value snake_case(tm_record *r, rec_value v) {
   return (rec_value){s, s ? n : 0, v.column};
 }
 
-void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg) {
-  if (!json_is_object(msg)) {
+void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg) {
+  if (tm_jval_type(msg) != TM_JOBJ) {
     r->reject = "malformed event: not a JSON object";
     return;
   }
   rec_value type = record_json_get(r, msg, "type");
   if (!type.s) {
     /* a bare track body (no "type") is a track call when it names an event */
-    if (json_object_get(msg, "event")) type = (rec_value){"track", 5, "type"};
+    if (tm_jval_get(msg, "event")) type = (rec_value){"track", 5, "type"};
     else {
       r->reject = "malformed event: no 'type' (identify, track, page, screen, group, alias)";
       return;
@@ -84,14 +84,17 @@ void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg) {
   if (IS("identify")) {
     r->no_event = true;
     r->rule = RULE_IDENTIFY;
-    json_t *traits = json_object_get(msg, "traits");
-    const char *key;
-    json_t *val;
-    json_object_foreach(traits, key, val) {
-      if (r->nattrs >= REC_MAX_ATTRS) break;
-      if (!strcmp(key, "email") || !strcmp(key, "phone")) continue; /* identifiers, not attributes */
-      rec_value v = record_json_get(r, traits, key);
-      if (v.s) r->attrs[r->nattrs++] = (rec_attr){rec_keep(r, key, strlen(key)), v};
+    const tm_jval *traits = tm_jval_get(msg, "traits");
+    for (size_t i = 0, n = tm_jval_count(traits); i < n && r->nattrs < REC_MAX_ATTRS; i++) {
+      size_t klen;
+      const char *key = tm_jval_key_at(traits, i, &klen);
+      if (!key || !strcmp(key, "email") || !strcmp(key, "phone")) continue; /* identifiers, not attributes */
+      rec_value v = {NULL, 0, "traits"};
+      const tm_jval *val = tm_jval_at(traits, i);
+      if (tm_jval_type(val) == TM_JSTR) v.s = tm_jval_str(val, &v.n);
+      else if (tm_jval_type(val) == TM_JNUM) v.s = tm_jval_raw(val, &v.n);
+      const char *kept = rec_keep(r, key, klen);
+      if (v.s && v.n && kept) r->attrs[r->nattrs++] = (rec_attr){kept, v};
     }
   } else if (IS("alias")) {
     r->no_event = true;
@@ -123,7 +126,7 @@ void record_from_segment(tm_record *r, const source_cfg *src, json_t *msg) {
   r->f[F_DEVICE] = record_json_get(r, msg, "context.device.type");
   r->f[F_REGION] = FIRST_OF(r, msg, "context.location.region", "context.location.country");
   if (!src->deflt[F_CHANNEL]) {
-    int app = IS("screen") || json_object_get(json_object_get(msg, "context"), "app") != NULL;
+    int app = IS("screen") || tm_jval_path(msg, "context.app") != NULL;
     r->f[F_CHANNEL] = app ? (rec_value){"app", 3, "context.app"} : (rec_value){"web", 3, "type"};
   }
 #undef IS

@@ -14,7 +14,7 @@ SRC="src/core/mem.c src/core/error.c src/core/timeparse.c $(ls src/io/*.c | tr '
 BLOCK=${TM_IO_BLOCK:-7}
 FLAGS="-std=c11 -D_GNU_SOURCE -DTM_IO_BLOCK=$BLOCK -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc"
-for t in csv jsonsplit time; do
+for t in csv jsonsplit time json; do
   # shellcheck disable=SC2086 # word splitting of SRC and FLAGS is intended
   $CC $FLAGS "tests/fuzz/fuzz_$t.c" $SRC $(pkg-config --cflags --libs zlib libzstd) \
     -o "$OUT/fuzz_$t"
