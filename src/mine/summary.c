@@ -49,6 +49,7 @@ static void partial_free(partial *p) {
                p->ty_customers, p->rg_events, p->rg_customers, p->rg_cents, p->mo_events,
                p->mo_customers, p->mo_orders, p->mo_cents};
   for (size_t i = 0; i < TM_ARRAY_LEN(a); i++) tm_free(a[i]);
+  memset(p, 0, sizeof *p); /* freeing twice is then harmless */
 }
 
 static int partial_init(partial *p, const dims *d) {
