@@ -62,11 +62,10 @@ oom:
 
 void tm_dataset_free(tm_dataset *ds) {
   if (!ds) return;
-  void *arrays[] = {ds->off,    ds->cust_id, ds->key_buf, ds->key_off, ds->cust_first, ds->attr_off, ds->attr_key,
-                    ds->attr_val, ds->ts,    ds->event_id, ds->source,     ds->channel,  ds->type,
-                    ds->device, ds->campaign, ds->region,  ds->amount,     ds->rating,   ds->line_off,
-                    ds->line_product, ds->line_qty, ds->line_price};
+  void *arrays[] = {ds->off,      ds->cust_id,      ds->key_buf,  ds->key_off,   ds->cust_first, ds->attr_off,
+                    ds->attr_key, ds->attr_val,     ds->line_off, ds->line_product, ds->line_qty, ds->line_price};
   for (size_t i = 0; i < TM_ARRAY_LEN(arrays); i++) tm_free(arrays[i]);
+  for (size_t i = 0; i < tm_n_event_columns; i++) tm_free(*tm_event_column_ptr(ds, i));
   tm_dict_fini(&ds->attr_keys);
   tm_dict_fini(&ds->attr_vals);
   tm_names *names[] = {&ds->sources, &ds->channels, &ds->channel_modes, &ds->types, &ds->campaigns,
@@ -80,8 +79,8 @@ uint64_t tm_dataset_events(const tm_dataset *ds) { return ds->nev; }
 uint64_t tm_dataset_order_lines(const tm_dataset *ds) { return ds->nlines; }
 
 uint64_t tm_dataset_memory(const tm_dataset *ds) {
-  uint64_t per_event = 2 * sizeof(int64_t) + 4 * sizeof(uint16_t) + 2 * sizeof(uint32_t) +
-                       sizeof(double) + sizeof(float) + sizeof(uint32_t);
+  uint64_t per_event = sizeof(uint32_t); /* line_off */
+  for (size_t i = 0; i < tm_n_event_columns; i++) per_event += tm_event_columns[i].size;
   uint64_t per_line = sizeof(uint32_t) + sizeof(float) + sizeof(double);
   uint64_t per_cust = 2 * sizeof(uint64_t) + 2 * sizeof(int64_t) + sizeof(uint32_t);
   uint64_t keys = ds->key_off[ds->ncust];
@@ -160,22 +159,17 @@ static int load_identity_map(tm_warehouse *wh, tm_dataset *ds, const tm_u64map *
   return 0;
 }
 
+#define EVCOL(field) {#field, offsetof(tm_dataset, field), sizeof(*((tm_dataset *)0)->field)}
+const tm_event_column tm_event_columns[] = {
+    EVCOL(ts),     EVCOL(event_id), EVCOL(source), EVCOL(channel), EVCOL(type),
+    EVCOL(device), EVCOL(campaign), EVCOL(region), EVCOL(amount),  EVCOL(rating),
+};
+const size_t tm_n_event_columns = TM_ARRAY_LEN(tm_event_columns);
+
 int tm_dataset_alloc_columns(tm_dataset *ds, size_t n) {
-  size_t cap = n ? n : 1;
-  ds->ts = tm_malloc(cap * sizeof *ds->ts);
-  ds->event_id = tm_malloc(cap * sizeof *ds->event_id);
-  ds->source = tm_malloc(cap * sizeof *ds->source);
-  ds->channel = tm_malloc(cap * sizeof *ds->channel);
-  ds->type = tm_malloc(cap * sizeof *ds->type);
-  ds->device = tm_malloc(cap * sizeof *ds->device);
-  ds->campaign = tm_malloc(cap * sizeof *ds->campaign);
-  ds->region = tm_malloc(cap * sizeof *ds->region);
-  ds->amount = tm_malloc(cap * sizeof *ds->amount);
-  ds->rating = tm_malloc(cap * sizeof *ds->rating);
-  return ds->ts && ds->event_id && ds->source && ds->channel && ds->type && ds->device && ds->campaign &&
-                 ds->region && ds->amount && ds->rating
-             ? 0
-             : TM_ENOMEM;
+  for (size_t i = 0; i < tm_n_event_columns; i++)
+    if (!(*tm_event_column_ptr(ds, i) = tm_malloc((n ? n : 1) * tm_event_columns[i].size))) return TM_ENOMEM;
+  return 0;
 }
 
 static uint32_t cust_of(sqlite3_stmt *st, int col, const uint32_t *idmap, size_t nidmap, uint32_t guest) {
@@ -258,12 +252,13 @@ static int by_time(const void *a, const void *b, void *payload) {
   return o->id[x] < o->id[y] ? -1 : o->id[x] > o->id[y];
 }
 
-/* Permutes column slice col[0..n) by perm, through scratch. */
-#define PERMUTE(col, perm, n, scratch)                                                              \
-  do {                                                                                             \
-    for (size_t j_ = 0; j_ < (n); j_++) memcpy((char *)(scratch) + j_ * sizeof *(col), &(col)[(perm)[j_]], sizeof *(col)); \
-    memcpy((col), (scratch), (n) * sizeof *(col));                                                 \
-  } while (0)
+/* Permutes the elements [b, b+n) of a column of elem-byte values by perm,
+ * through scratch (n * 8 bytes). */
+static void permute(void *col, size_t elem, size_t b, const uint32_t *perm, size_t n, void *scratch) {
+  char *c = (char *)col + b * elem, *t = scratch;
+  for (size_t j = 0; j < n; j++) memcpy(t + j * elem, c + (size_t)perm[j] * elem, elem);
+  memcpy(c, t, n * elem);
+}
 
 /* Orders each customer's slice by (time, event id). Slices are small and
  * local, so this is cache-friendly; customers run in parallel. */
@@ -297,16 +292,8 @@ static int sort_slices(tm_dataset *ds, tm_error *err) {
       for (size_t j = 0; j < n; j++) perm[j] = (uint32_t)j;
       ev_order o = {ds->ts + b, ds->event_id + b};
       qsort_r(perm, n, sizeof *perm, by_time, &o);
-      PERMUTE(ds->ts + b, perm, n, scratch);
-      PERMUTE(ds->event_id + b, perm, n, scratch);
-      PERMUTE(ds->source + b, perm, n, scratch);
-      PERMUTE(ds->channel + b, perm, n, scratch);
-      PERMUTE(ds->type + b, perm, n, scratch);
-      PERMUTE(ds->device + b, perm, n, scratch);
-      PERMUTE(ds->campaign + b, perm, n, scratch);
-      PERMUTE(ds->region + b, perm, n, scratch);
-      PERMUTE(ds->amount + b, perm, n, scratch);
-      PERMUTE(ds->rating + b, perm, n, scratch);
+      for (size_t k = 0; k < tm_n_event_columns; k++)
+        permute(*tm_event_column_ptr(ds, k), tm_event_columns[k].size, b, perm, n, scratch);
     }
     tm_free(perm);
     tm_free(scratch);
@@ -509,16 +496,11 @@ void tm_dataset_cut(tm_dataset *ds, int64_t as_of_ms) {
     for (size_t i = b; i < e; i++) {
       if (ds->ts[i] >= as_of_ms) continue; /* the guests' slice is sorted too */
       uint32_t lb = ds->line_off[i], le = ds->line_off[i + 1];
-      ds->ts[w] = ds->ts[i];
-      ds->event_id[w] = ds->event_id[i];
-      ds->source[w] = ds->source[i];
-      ds->channel[w] = ds->channel[i];
-      ds->type[w] = ds->type[i];
-      ds->device[w] = ds->device[i];
-      ds->campaign[w] = ds->campaign[i];
-      ds->region[w] = ds->region[i];
-      ds->amount[w] = ds->amount[i];
-      ds->rating[w] = ds->rating[i];
+      for (size_t k = 0; k < tm_n_event_columns; k++) {
+        char *col = *tm_event_column_ptr(ds, k);
+        size_t sz = tm_event_columns[k].size;
+        memcpy(col + w * sz, col + i * sz, sz);
+      }
       ds->line_off[w] = (uint32_t)lw;
       for (uint32_t l = lb; l < le; l++, lw++) {
         ds->line_product[lw] = ds->line_product[l];

@@ -58,7 +58,23 @@ static inline const char *tm_dataset_key(const tm_dataset *ds, size_t c) { retur
  * it matches the warehouse's data version (*hit = true), or saves one. */
 int tm_dataset_cache_load(tm_warehouse *wh, tm_dataset *ds, bool *hit, tm_error *err);
 int tm_dataset_cache_save(tm_warehouse *wh, const tm_dataset *ds, tm_error *err);
-/* Allocates the n-event columns (ts ... rating). */
+/* The per-event columns, described once so that allocation, the snapshot,
+ * the as-of cut and the time sort walk the same list. */
+typedef struct tm_event_column {
+  const char *name;
+  size_t offset; /* of the column pointer in tm_dataset */
+  size_t size;   /* bytes per event */
+} tm_event_column;
+
+extern const tm_event_column tm_event_columns[];
+extern const size_t tm_n_event_columns;
+
+/* The column pointer of tm_event_columns[i] in ds. */
+static inline void **tm_event_column_ptr(tm_dataset *ds, size_t i) {
+  return (void **)((char *)ds + tm_event_columns[i].offset);
+}
+
+/* Allocates the n-event columns. */
 int tm_dataset_alloc_columns(tm_dataset *ds, size_t n);
 /* Keeps only events before as_of (slices stay sorted), and their lines. */
 void tm_dataset_cut(tm_dataset *ds, int64_t as_of_ms);

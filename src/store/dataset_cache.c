@@ -77,16 +77,6 @@ int tm_dataset_cache_save(tm_warehouse *wh, const tm_dataset *ds, tm_error *err)
       {"attr_val", ds->attr_val, na * sizeof *ds->attr_val},
       {"attr_keys", ds->attr_keys.buf, h[H_KEYSBUF]},
       {"attr_vals", ds->attr_vals.buf, h[H_VALSBUF]},
-      {"ts", ds->ts, ne * sizeof *ds->ts},
-      {"event_id", ds->event_id, ne * sizeof *ds->event_id},
-      {"source", ds->source, ne * sizeof *ds->source},
-      {"channel", ds->channel, ne * sizeof *ds->channel},
-      {"type", ds->type, ne * sizeof *ds->type},
-      {"device", ds->device, ne * sizeof *ds->device},
-      {"campaign", ds->campaign, ne * sizeof *ds->campaign},
-      {"region", ds->region, ne * sizeof *ds->region},
-      {"amount", ds->amount, ne * sizeof *ds->amount},
-      {"rating", ds->rating, ne * sizeof *ds->rating},
       {"line_off", ds->line_off, (ne + 1) * sizeof *ds->line_off},
       {"line_product", ds->line_product, nl * sizeof *ds->line_product},
       {"line_qty", ds->line_qty, nl * sizeof *ds->line_qty},
@@ -94,6 +84,12 @@ int tm_dataset_cache_save(tm_warehouse *wh, const tm_dataset *ds, tm_error *err)
   };
   for (size_t i = 0; i < TM_ARRAY_LEN(arr); i++)
     if (put(wh, st, version, arr[i].name, arr[i].p, arr[i].bytes)) {
+      rc = tm_wh_fail(wh, err, "saving the dataset snapshot");
+      goto fail;
+    }
+  for (size_t i = 0; i < tm_n_event_columns; i++)
+    if (put(wh, st, version, tm_event_columns[i].name, *tm_event_column_ptr((tm_dataset *)ds, i),
+            ne * tm_event_columns[i].size)) {
       rc = tm_wh_fail(wh, err, "saving the dataset snapshot");
       goto fail;
     }
@@ -199,21 +195,15 @@ int tm_dataset_cache_load(tm_warehouse *wh, tm_dataset *ds, bool *hit, tm_error 
       (rc = get(wh, q, version, "attr_val", ds->attr_val, na * sizeof *ds->attr_val, err)) ||
       (rc = get(wh, q, version, "attr_keys", keys, h[H_KEYSBUF], err)) ||
       (rc = get(wh, q, version, "attr_vals", vals, h[H_VALSBUF], err)) ||
-      (rc = get(wh, q, version, "ts", ds->ts, ne * sizeof *ds->ts, err)) ||
-      (rc = get(wh, q, version, "event_id", ds->event_id, ne * sizeof *ds->event_id, err)) ||
-      (rc = get(wh, q, version, "source", ds->source, ne * sizeof *ds->source, err)) ||
-      (rc = get(wh, q, version, "channel", ds->channel, ne * sizeof *ds->channel, err)) ||
-      (rc = get(wh, q, version, "type", ds->type, ne * sizeof *ds->type, err)) ||
-      (rc = get(wh, q, version, "device", ds->device, ne * sizeof *ds->device, err)) ||
-      (rc = get(wh, q, version, "campaign", ds->campaign, ne * sizeof *ds->campaign, err)) ||
-      (rc = get(wh, q, version, "region", ds->region, ne * sizeof *ds->region, err)) ||
-      (rc = get(wh, q, version, "amount", ds->amount, ne * sizeof *ds->amount, err)) ||
-      (rc = get(wh, q, version, "rating", ds->rating, ne * sizeof *ds->rating, err)) ||
       (rc = get(wh, q, version, "line_off", ds->line_off, (ne + 1) * sizeof *ds->line_off, err)) ||
       (rc = get(wh, q, version, "line_product", ds->line_product, nl * sizeof *ds->line_product, err)) ||
       (rc = get(wh, q, version, "line_qty", ds->line_qty, nl * sizeof *ds->line_qty, err)) ||
       (rc = get(wh, q, version, "line_price", ds->line_price, nl * sizeof *ds->line_price, err)))
     goto done;
+  for (size_t i = 0; i < tm_n_event_columns; i++)
+    if ((rc = get(wh, q, version, tm_event_columns[i].name, *tm_event_column_ptr(ds, i), ne * tm_event_columns[i].size,
+                  err)))
+      goto done;
   if ((rc = dict_from_buf(&ds->attr_keys, keys, h[H_KEYSBUF], h[H_NKEYS])) ||
       (rc = dict_from_buf(&ds->attr_vals, vals, h[H_VALSBUF], h[H_NVALS]))) {
     rc = rc == TM_ENOMEM ? tm_error_nomem(err) : tm_error_set(err, TM_EDB, "%s: dataset snapshot is damaged", wh->path);
