@@ -384,13 +384,11 @@ static int parse_num(const rec_value *v, double *out) {
   return 0;
 }
 
-static int reject_value(loader *ld, tm_record *r, int kind, const char *what, const rec_value *v,
-                        const char *file, uint64_t line, const char *raw, size_t rawlen,
-                        tm_error *err) {
+static int reject_value(loader *ld, int kind, const char *what, const rec_value *v, const char *file,
+                        uint64_t line, const char *raw, size_t rawlen, tm_error *err) {
   char reason[200];
   snprintf(reason, sizeof reason, "%s: '%.*s' in %s", tm_reason_names[kind], (int)TM_MIN(v->n, 60),
            v->s, v->column ? v->column : what);
-  (void)r;
   return loader_reject(ld, kind, reason, file, line, raw, rawlen, err);
 }
 
@@ -441,7 +439,7 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
   const source_cfg *src = ld->src;
   ld->total.read++;
   ld->source.read++;
-#define REJECT(kind, what, v) return reject_value(ld, r, kind, what, v, file, line, raw, rawlen, err)
+#define REJECT(kind, what, v) return reject_value(ld, kind, what, v, file, line, raw, rawlen, err)
   /* The duplicate check is a cache miss on a big table: start it now, and
    * validate while the slot comes in. */
   const rec_value *eid = &r->f[F_EVENT_ID];

@@ -114,20 +114,19 @@ static rec_value json_text(const tm_jval *v, const char *column) {
   return out;
 }
 
-rec_value record_json_get(tm_record *r, const tm_jval *obj, const char *path) {
-  (void)r;
+rec_value record_json_get(const tm_jval *obj, const char *path) {
   return json_text(tm_jval_path(obj, path), path);
 }
 
 void record_from_json(tm_record *r, const source_cfg *src, const tm_jval *obj) {
   for (int f = 0; f < F_NFIELDS; f++)
-    if (src->column[f]) r->f[f] = record_json_get(r, obj, src->column[f]);
+    if (src->column[f]) r->f[f] = record_json_get(obj, src->column[f]);
   for (size_t i = 0; i < src->nids; i++) {
-    rec_value v = record_json_get(r, obj, src->ids[i].column);
+    rec_value v = record_json_get(obj, src->ids[i].column);
     rec_add_id(r, src->ids[i].name, v.s, v.n, v.column);
   }
   for (size_t i = 0; i < src->nattrs && r->nattrs < REC_MAX_ATTRS; i++) {
-    rec_value v = record_json_get(r, obj, src->attrs[i].column);
+    rec_value v = record_json_get(obj, src->attrs[i].column);
     if (v.s) r->attrs[r->nattrs++] = (rec_attr){src->attrs[i].name, v};
   }
 }

@@ -65,7 +65,7 @@ void record_from_csv(tm_record *r, const source_cfg *src, const csv_map *m,
                      const char *const *field, const size_t *len, size_t n);
 
 /* The scalar at a dotted path of a JSON object, as text (absent: s == NULL). */
-rec_value record_json_get(tm_record *r, const tm_jval *obj, const char *path);
+rec_value record_json_get(const tm_jval *obj, const char *path);
 /* A generic JSON object mapped by dotted paths. */
 void record_from_json(tm_record *r, const source_cfg *src, const tm_jval *obj);
 /* A Segment-spec message (docs/config.md, format = segment). */

@@ -9,16 +9,16 @@
 #include "ingest/record.h"
 
 /* First present of several paths. */
-static rec_value first_of(tm_record *r, const tm_jval *msg, const char *const *paths, size_t n) {
+static rec_value first_of(const tm_jval *msg, const char *const *paths, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    rec_value v = record_json_get(r, msg, paths[i]);
+    rec_value v = record_json_get(msg, paths[i]);
     if (v.s) return v;
   }
   return (rec_value){NULL, 0, NULL};
 }
 
-#define FIRST_OF(r, msg, ...)                                                                      \
-  first_of(r, msg, (const char *const[]){__VA_ARGS__},                                            \
+#define FIRST_OF(msg, ...)                                                                         \
+  first_of(msg, (const char *const[]){__VA_ARGS__},                                            \
            sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 
 /* "Order Completed" -> "order_completed". */
@@ -45,7 +45,7 @@ void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg
     r->reject = "malformed event: not a JSON object";
     return;
   }
-  rec_value type = record_json_get(r, msg, "type");
+  rec_value type = record_json_get(msg, "type");
   if (!type.s) {
     /* a bare track body (no "type") is a track call when it names an event */
     if (tm_jval_get(msg, "event")) type = (rec_value){"track", 5, "type"};
@@ -58,26 +58,26 @@ void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg
   /* The de-duplication key: messageId with the call's type and event name, so a
    * retried message is one event while different calls that happen to share an
    * id (test fixtures do) are not. */
-  rec_value mid = record_json_get(r, msg, "messageId");
+  rec_value mid = record_json_get(msg, "messageId");
   if (mid.s) {
-    rec_value ev = record_json_get(r, msg, "event");
+    rec_value ev = record_json_get(msg, "event");
     char key[512];
     int n = snprintf(key, sizeof key, "%.*s\x1f%.*s\x1f%.*s", (int)TM_MIN(mid.n, 400), mid.s, (int)type.n,
                      type.s, ev.s ? (int)TM_MIN(ev.n, 80) : 0, ev.s ? ev.s : "");
     const char *kept = rec_keep(r, key, (size_t)n);
     if (kept) r->f[F_EVENT_ID] = (rec_value){kept, (size_t)n, "messageId"};
   }
-  r->f[F_TIME] = FIRST_OF(r, msg, "timestamp", "originalTimestamp", "sentAt", "receivedAt");
+  r->f[F_TIME] = FIRST_OF(msg, "timestamp", "originalTimestamp", "sentAt", "receivedAt");
 
-  rec_value user = record_json_get(r, msg, "userId");
-  rec_value anon = record_json_get(r, msg, "anonymousId");
+  rec_value user = record_json_get(msg, "userId");
+  rec_value anon = record_json_get(msg, "anonymousId");
   rec_add_id(r, src->segment_user_id, user.s, user.n, "userId");
   rec_add_id(r, "cookie", anon.s, anon.n, "anonymousId");
-  rec_value email = FIRST_OF(r, msg, "traits.email", "context.traits.email");
-  rec_value phone = FIRST_OF(r, msg, "traits.phone", "context.traits.phone");
+  rec_value email = FIRST_OF(msg, "traits.email", "context.traits.email");
+  rec_value phone = FIRST_OF(msg, "traits.phone", "context.traits.phone");
   rec_add_id(r, "email", email.s, email.n, "traits.email");
   rec_add_id(r, "phone", phone.s, phone.n, "traits.phone");
-  rec_value device = record_json_get(r, msg, "context.device.id");
+  rec_value device = record_json_get(msg, "context.device.id");
   rec_add_id(r, "device", device.s, device.n, "context.device.id");
   r->rule = RULE_SAME_RECORD;
 
@@ -99,20 +99,20 @@ void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg
   } else if (IS("alias")) {
     r->no_event = true;
     r->rule = RULE_ALIAS;
-    rec_value prev = record_json_get(r, msg, "previousId");
+    rec_value prev = record_json_get(msg, "previousId");
     /* previousId is whatever identified the user before: a userId or an anonymousId */
     rec_add_id(r, "cookie", prev.s, prev.n, "previousId");
   } else if (IS("group")) {
     r->no_event = true;
-    rec_value gid = record_json_get(r, msg, "groupId");
+    rec_value gid = record_json_get(msg, "groupId");
     if (gid.s && r->nattrs < REC_MAX_ATTRS) r->attrs[r->nattrs++] = (rec_attr){"group_id", gid};
   } else if (IS("track")) {
-    r->f[F_TYPE] = snake_case(r, record_json_get(r, msg, "event"));
-    r->f[F_AMOUNT] = FIRST_OF(r, msg, "properties.revenue", "properties.total", "properties.value");
-    r->f[F_ORDER_ID] = record_json_get(r, msg, "properties.order_id");
-    r->f[F_PRODUCT] = FIRST_OF(r, msg, "properties.product_id", "properties.sku");
-    r->f[F_RATING] = record_json_get(r, msg, "properties.rating");
-    r->f[F_TEXT] = record_json_get(r, msg, "properties.text");
+    r->f[F_TYPE] = snake_case(r, record_json_get(msg, "event"));
+    r->f[F_AMOUNT] = FIRST_OF(msg, "properties.revenue", "properties.total", "properties.value");
+    r->f[F_ORDER_ID] = record_json_get(msg, "properties.order_id");
+    r->f[F_PRODUCT] = FIRST_OF(msg, "properties.product_id", "properties.sku");
+    r->f[F_RATING] = record_json_get(msg, "properties.rating");
+    r->f[F_TEXT] = record_json_get(msg, "properties.text");
   } else if (IS("page")) {
     r->f[F_TYPE] = (rec_value){"page_view", 9, "type"};
   } else if (IS("screen")) {
@@ -122,9 +122,9 @@ void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg
     r->reject = r->reject_buf;
     return;
   }
-  r->f[F_CAMPAIGN] = record_json_get(r, msg, "context.campaign.name");
-  r->f[F_DEVICE] = record_json_get(r, msg, "context.device.type");
-  r->f[F_REGION] = FIRST_OF(r, msg, "context.location.region", "context.location.country");
+  r->f[F_CAMPAIGN] = record_json_get(msg, "context.campaign.name");
+  r->f[F_DEVICE] = record_json_get(msg, "context.device.type");
+  r->f[F_REGION] = FIRST_OF(msg, "context.location.region", "context.location.country");
   if (!src->deflt[F_CHANNEL]) {
     int app = IS("screen") || tm_jval_path(msg, "context.app") != NULL;
     r->f[F_CHANNEL] = app ? (rec_value){"app", 3, "context.app"} : (rec_value){"web", 3, "type"};
@@ -133,15 +133,15 @@ void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg
   /* explicit mappings win over the spec's defaults */
   for (int f = 0; f < F_NFIELDS; f++)
     if (src->column[f]) {
-      rec_value v = record_json_get(r, msg, src->column[f]);
+      rec_value v = record_json_get(msg, src->column[f]);
       if (v.s) r->f[f] = v;
     }
   for (size_t i = 0; i < src->nids; i++) {
-    rec_value v = record_json_get(r, msg, src->ids[i].column);
+    rec_value v = record_json_get(msg, src->ids[i].column);
     rec_add_id(r, src->ids[i].name, v.s, v.n, v.column);
   }
   for (size_t i = 0; i < src->nattrs && r->nattrs < REC_MAX_ATTRS; i++) {
-    rec_value v = record_json_get(r, msg, src->attrs[i].column);
+    rec_value v = record_json_get(msg, src->attrs[i].column);
     if (v.s) r->attrs[r->nattrs++] = (rec_attr){src->attrs[i].name, v};
   }
 }

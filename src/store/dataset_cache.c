@@ -22,7 +22,7 @@ static int data_version(tm_warehouse *wh, int64_t *v, tm_error *err) {
 
 /* ------------------------------------------------------------------ save */
 
-static int put(tm_warehouse *wh, sqlite3_stmt *st, int64_t version, const char *name, const void *p, size_t bytes) {
+static int put(sqlite3_stmt *st, int64_t version, const char *name, const void *p, size_t bytes) {
   size_t nchunks = bytes / CHUNK + 1;
   for (size_t k = 0; k < nchunks; k++) {
     char key[64];
@@ -36,7 +36,6 @@ static int put(tm_warehouse *wh, sqlite3_stmt *st, int64_t version, const char *
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return TM_EDB;
   }
-  (void)wh;
   return 0;
 }
 
@@ -83,12 +82,12 @@ int tm_dataset_cache_save(tm_warehouse *wh, const tm_dataset *ds, tm_error *err)
       {"line_price", ds->line_price, nl * sizeof *ds->line_price},
   };
   for (size_t i = 0; i < TM_ARRAY_LEN(arr); i++)
-    if (put(wh, st, version, arr[i].name, arr[i].p, arr[i].bytes)) {
+    if (put(st, version, arr[i].name, arr[i].p, arr[i].bytes)) {
       rc = tm_wh_fail(wh, err, "saving the dataset snapshot");
       goto fail;
     }
   for (size_t i = 0; i < tm_n_event_columns; i++)
-    if (put(wh, st, version, tm_event_columns[i].name, *tm_event_column_ptr((tm_dataset *)ds, i),
+    if (put(st, version, tm_event_columns[i].name, *tm_event_column_ptr((tm_dataset *)ds, i),
             ne * tm_event_columns[i].size)) {
       rc = tm_wh_fail(wh, err, "saving the dataset snapshot");
       goto fail;
