@@ -386,9 +386,16 @@ static int parse_num(const rec_value *v, double *out) {
 
 static int reject_value(loader *ld, int kind, const char *what, const rec_value *v, const char *file,
                         uint64_t line, const char *raw, size_t rawlen, tm_error *err) {
-  char reason[200];
-  snprintf(reason, sizeof reason, "%s: '%.*s' in %s", tm_reason_names[kind], (int)TM_MIN(v->n, 60),
-           v->s, v->column ? v->column : what);
+  /* the reason is text people read: the value is shown only when it is clean */
+  char reason[200], shown[64];
+  size_t n = TM_MIN(v->n, sizeof shown - 1);
+  while (n && !tm_utf8_valid(v->s, n)) n--; /* do not cut a character in two */
+  memcpy(shown, v->s, n);
+  shown[n] = '\0';
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)shown[i] < 0x20 || shown[i] == 0x7f) shown[i] = '?';
+  if (!tm_utf8_valid(v->s, v->n) && v->n) snprintf(shown, sizeof shown, "(bytes)");
+  snprintf(reason, sizeof reason, "%s: '%s' in %s", tm_reason_names[kind], shown, v->column ? v->column : what);
   return loader_reject(ld, kind, reason, file, line, raw, rawlen, err);
 }
 
