@@ -15,7 +15,6 @@
 #include <glob.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "ingest/loader.h"
@@ -255,7 +254,7 @@ static int ingest_source(run *R, const source_cfg *src, tm_error *err) {
   for (size_t i = 0; !rc && i < src->nfiles; i++) {
     char pattern[4096];
     glob_t g;
-    if (src->files[i][0] == '/' || !strcmp(src->files[i], "-"))
+    if (src->files[i][0] == '/')
       snprintf(pattern, sizeof pattern, "%s", src->files[i]);
     else
       snprintf(pattern, sizeof pattern, "%s/%s", R->cfg->dir, src->files[i]);
