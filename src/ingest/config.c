@@ -183,8 +183,13 @@ static int source_key(parse_state *st, source_cfg *s, const char *key, const cha
   } else if (!strcmp(key, "return.prefix")) {
     if (set_str(&s->return_prefix, v)) return nomem(st);
   } else if (!strcmp(key, "rating.scale")) {
-    if (strcmp(v, "nps") && strcmp(v, "stars"))
-      return fail(st, line, "rating.scale '%s' is not nps or stars%s", v, "");
+    /* one scale, or one per rating column: "nps|stars" goes with "rating = nps|stars" */
+    for (const char *c = v; *c;) {
+      size_t n = strcspn(c, "|");
+      if (!((n == 3 && !strncmp(c, "nps", 3)) || (n == 5 && !strncmp(c, "stars", 5))))
+        return fail(st, line, "rating.scale '%s' is not nps or stars (or several: nps|stars)%s", v, "");
+      c += n + (c[n] == '|');
+    }
     if (set_str(&s->rating_scale, v)) return nomem(st);
   } else if (!strcmp(key, "segment.user_id")) {
     if (set_str(&s->segment_user_id, v)) return nomem(st);

@@ -112,6 +112,7 @@ static int ingest_csv(run *R, const source_cfg *src, const char *path, tm_reader
     } else {
       r->nids = r->nattrs = r->scratch_used = 0;
       memset(r->f, 0, sizeof r->f);
+      memset(r->alt, 0, sizeof r->alt);
       r->rule = 0;
       r->no_event = false;
       r->reject = NULL;
@@ -135,6 +136,7 @@ static int json_message(run *R, const source_cfg *src, tm_record *r, const tm_jv
   const char *raw = tm_jval_raw(msg, &rawlen); /* a batch element's own bytes */
   r->nids = r->nattrs = r->scratch_used = 0;
   memset(r->f, 0, sizeof r->f);
+  memset(r->alt, 0, sizeof r->alt);
   r->rule = 0;
   r->no_event = false;
   r->reject = NULL;

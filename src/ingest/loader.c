@@ -646,7 +646,10 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
     tm_writer_int(w, event_id);
     if (isfinite(rating)) tm_writer_real(w, rating);
     else tm_writer_null(w);
-    if (src->rating_scale) tm_writer_text(w, src->rating_scale, strlen(src->rating_scale));
+    /* the scale of the column the rating came from: "nps|stars" pairs with "nps|stars" */
+    const char *scale = src->rating_scale;
+    for (int k = r->alt[F_RATING]; scale && k > 0; k--) scale = strchr(scale, '|') ? strchr(scale, '|') + 1 : NULL;
+    if (scale) tm_writer_text(w, scale, strcspn(scale, "|"));
     else tm_writer_null(w);
     if (!r->f[F_TEXT].s) tm_writer_null(w);
     else if (ld->pkey) {

@@ -40,6 +40,7 @@ static int find_header(const char *const *header, const size_t *lens, size_t n, 
 
 int csv_map_init(csv_map *m, const source_cfg *src, const char *const *header, const size_t *lens,
                  size_t n, const char *path, tm_error *err) {
+  size_t nh = n;
   memset(m, 0, sizeof *m);
   m->nheader = n;
   m->id_col = tm_calloc(src->nids + 1, sizeof *m->id_col);
@@ -50,9 +51,21 @@ int csv_map_init(csv_map *m, const source_cfg *src, const char *const *header, c
   }
   const char *missing = NULL, *what = NULL;
   for (int f = 0; f < F_NFIELDS; f++) {
-    m->field[f] = -1;
-    if (src->column[f] && (m->field[f] = find_header(header, lens, n, src->column[f])) < 0 && !missing)
-      missing = src->column[f], what = tm_field_names[f];
+    for (int k = 0; k < REC_MAX_ALTS; k++) m->field[f][k] = -1;
+    if (!src->column[f]) continue;
+    const char *c = src->column[f];
+    for (int k = 0; k < REC_MAX_ALTS && *c; k++) {
+      const char *bar = strchr(c, '|');
+      size_t len = bar ? (size_t)(bar - c) : strlen(c);
+      char name[128];
+      snprintf(name, sizeof name, "%.*s", (int)len, c);
+      if ((m->field[f][k] = find_header(header, lens, nh, name)) < 0 && !missing) {
+        static char missing_buf[128];
+        snprintf(missing_buf, sizeof missing_buf, "%s", name);
+        missing = missing_buf, what = tm_field_names[f];
+      }
+      c += len + (bar ? 1 : 0);
+    }
   }
   for (size_t i = 0; i < src->nids; i++)
     if ((m->id_col[i] = find_header(header, lens, n, src->ids[i].column)) < 0 && !missing)
@@ -82,10 +95,15 @@ void csv_map_fini(csv_map *m) {
 
 void record_from_csv(tm_record *r, const source_cfg *src, const csv_map *m,
                      const char *const *field, const size_t *len, size_t n) {
-  for (int f = 0; f < F_NFIELDS; f++) {
-    int c = m->field[f];
-    if (c >= 0 && (size_t)c < n && len[c]) r->f[f] = (rec_value){field[c], len[c], src->column[f]};
-  }
+  for (int f = 0; f < F_NFIELDS; f++)
+    for (int k = 0; k < REC_MAX_ALTS && m->field[f][k] >= 0; k++) {
+      int c = m->field[f][k];
+      if ((size_t)c < n && len[c]) {
+        r->f[f] = (rec_value){field[c], len[c], src->column[f]};
+        r->alt[f] = (uint8_t)k;
+        break;
+      }
+    }
   for (size_t i = 0; i < src->nids; i++) {
     int c = m->id_col[i];
     if (c >= 0 && (size_t)c < n) rec_add_id(r, src->ids[i].name, field[c], len[c], src->ids[i].column);
@@ -118,9 +136,26 @@ rec_value record_json_get(const tm_jval *obj, const char *path) {
   return json_text(tm_jval_path(obj, path), path);
 }
 
+void record_json_field(tm_record *r, int f, const tm_jval *obj, const char *paths) {
+  char path[256];
+  for (int k = 0; k < REC_MAX_ALTS && *paths; k++) {
+    const char *bar = strchr(paths, '|');
+    size_t n = bar ? (size_t)(bar - paths) : strlen(paths);
+    snprintf(path, sizeof path, "%.*s", (int)n, paths);
+    rec_value v = record_json_get(obj, path);
+    if (v.s) {
+      v.column = paths;
+      r->f[f] = v;
+      r->alt[f] = (uint8_t)k;
+      return;
+    }
+    paths += n + (bar ? 1 : 0);
+  }
+}
+
 void record_from_json(tm_record *r, const source_cfg *src, const tm_jval *obj) {
   for (int f = 0; f < F_NFIELDS; f++)
-    if (src->column[f]) r->f[f] = record_json_get(obj, src->column[f]);
+    if (src->column[f]) record_json_field(r, f, obj, src->column[f]);
   for (size_t i = 0; i < src->nids; i++) {
     rec_value v = record_json_get(obj, src->ids[i].column);
     rec_add_id(r, src->ids[i].name, v.s, v.n, v.column);

@@ -28,8 +28,11 @@ typedef struct rec_attr {
   rec_value v;
 } rec_attr;
 
+#define REC_MAX_ALTS 4 /* "a|b|c": a field's columns, the first non-empty wins */
+
 typedef struct tm_record {
   rec_value f[F_NFIELDS];  /* s == NULL: absent */
+  uint8_t alt[F_NFIELDS];  /* which of the field's columns gave the value */
   rec_id ids[REC_MAX_IDS];
   size_t nids;
   rec_attr attrs[REC_MAX_ATTRS];
@@ -51,7 +54,7 @@ void rec_add_id(tm_record *r, const char *type, const char *s, size_t n, const c
 
 /* Column indexes of a CSV source's mapped columns, from its header. */
 typedef struct csv_map {
-  int field[F_NFIELDS];     /* -1: not mapped */
+  int field[F_NFIELDS][REC_MAX_ALTS]; /* column indexes, -1 past the last */
   int *id_col, *attr_col;   /* per src->ids / src->attrs */
   size_t nheader;
 } csv_map;
@@ -66,6 +69,8 @@ void record_from_csv(tm_record *r, const source_cfg *src, const csv_map *m,
 
 /* The scalar at a dotted path of a JSON object, as text (absent: s == NULL). */
 rec_value record_json_get(const tm_jval *obj, const char *path);
+/* Sets field f from the first of "path|path|..." present in obj. */
+void record_json_field(tm_record *r, int f, const tm_jval *obj, const char *paths);
 /* A generic JSON object mapped by dotted paths. */
 void record_from_json(tm_record *r, const source_cfg *src, const tm_jval *obj);
 /* A Segment-spec message (docs/config.md, format = segment). */

@@ -133,8 +133,10 @@ void record_from_segment(tm_record *r, const source_cfg *src, const tm_jval *msg
   /* explicit mappings win over the spec's defaults */
   for (int f = 0; f < F_NFIELDS; f++)
     if (src->column[f]) {
-      rec_value v = record_json_get(msg, src->column[f]);
-      if (v.s) r->f[f] = v;
+      rec_value keep = r->f[f];
+      r->f[f].s = NULL;
+      record_json_field(r, f, msg, src->column[f]);
+      if (!r->f[f].s) r->f[f] = keep;
     }
   for (size_t i = 0; i < src->nids; i++) {
     rec_value v = record_json_get(msg, src->ids[i].column);

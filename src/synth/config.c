@@ -3,7 +3,7 @@
  * (docs/config.md): the identity rules, then one [source] per export with its
  * format, kind, time form, field mappings, identifiers and value maps. Where
  * config.md has no key for a column (extra event attributes such as a
- * contact's reason, a second rating scale in one file), the column is left
+ * contact's reason), the column is left
  * unmapped and a comment says so.
  */
 #include <errno.h>
@@ -137,7 +137,7 @@ static const char *const ini_tail =
     "file = feedback.csv\n"
     "format = csv\n"
     "; no spaces around ';' here: inih would read ' ;' as the start of a comment\n"
-    "delimiter=;\n"
+    "delimiter = semicolon\n"
     "default.channel = survey\n"
     "event_id = feedback_id\n"
     "type = kind\n"
@@ -148,10 +148,10 @@ static const char *const ini_tail =
     "id.customer_id = customer_id\n"
     "id.email = email\n"
     "map.type = survey:survey,review:review\n"
-    "; surveys carry nps (0-10) and reviews stars (1-5) in two columns; a source takes one\n"
-    "; rating column and one scale, so the stars column is not mapped\n"
-    "rating = nps\n"
-    "rating.scale = nps\n"
+    "; surveys carry nps (0-10) and reviews stars (1-5): the first non-empty column wins,\n"
+    "; and its scale goes with it\n"
+    "rating = nps|stars\n"
+    "rating.scale = nps|stars\n"
     "\n"
     "[source social]\n"
     "file = social_mentions.csv\n"

@@ -61,3 +61,11 @@ eq "as-of keeps nothing after the date" "$(jq -r .last "$TM_OUT/asof_warm.json" 
 le "as-of has fewer events" "$(jq .events "$TM_OUT/asof_warm.json")" "$(( $(jq .events "$TM_OUT/all_1.json") - 1 ))"
 tm ingest --db "$db" --config "$d/touchmine.ini" > /dev/null   # nothing new, but a run
 eq "an ingest run voids the snapshot" "$(sqlite3 "$db" "SELECT count(*) FROM dataset_cache")" 0
+
+# Two rating columns in one file (surveys' nps, reviews' stars): "rating = nps|stars"
+# takes the first non-empty, and the scale of that column goes with it.
+eq "every review's rating is on the stars scale" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM feedback f JOIN touchpoints t ON t.id = f.event_id WHERE t.type = 'review' AND (f.scale IS NOT 'stars' OR f.rating NOT BETWEEN 1 AND 5)")" 0
+eq "every survey's rating is on the nps scale" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM feedback f JOIN touchpoints t ON t.id = f.event_id WHERE t.type = 'survey' AND (f.scale IS NOT 'nps' OR f.rating NOT BETWEEN 0 AND 10)")" 0
+check "reviews with stars were loaded" test "$(sqlite3 "$db" "SELECT count(*) FROM feedback WHERE scale = 'stars'")" -gt 0
