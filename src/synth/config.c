@@ -136,7 +136,6 @@ static const char *const ini_tail =
     "[source feedback]\n"
     "file = feedback.csv\n"
     "format = csv\n"
-    "; no spaces around ';' here: inih would read ' ;' as the start of a comment\n"
     "delimiter = semicolon\n"
     "default.channel = survey\n"
     "event_id = feedback_id\n"
