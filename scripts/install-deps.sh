@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev sqlite3        # warehouse
   zlib1g-dev libzstd-dev        # compressed input
   libinih-dev                   # config files
+  tzdata                        # named time zones (time.zone = Europe/London)
   libjansson-dev                # JSON / Segment events
   libsodium-dev                 # keyed hashing for pseudonymisation
   libxxhash-dev                 # hashing

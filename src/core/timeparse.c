@@ -150,7 +150,8 @@ static const int64_t MIN_MS = INT64_C(-62135596800000); /* 0001-01-01T00:00:00Z 
 static const int64_t MAX_MS = INT64_C(253402300799999); /* 9999-12-31T23:59:59.999Z */
 
 /* Validates the fields and converts them. */
-static int assemble(const fields *f, int default_offset, int64_t *ms) {
+static int assemble(const fields *f, const tm_timefmt *fmt, int64_t *ms) {
+  int default_offset = fmt->default_offset_min;
   if (f->year < 1 || f->year > 9999 || f->month < 1 || f->month > 12 || f->day < 1 ||
       (unsigned)f->day > days_in_month(f->year, f->month))
     return TM_EFORMAT;
@@ -164,6 +165,10 @@ static int assemble(const fields *f, int default_offset, int64_t *ms) {
   int64_t days = tm_days_from_civil(f->year, (unsigned)f->month, (unsigned)f->day);
   int64_t v = days * MS_PER_DAY + ((int64_t)f->hour * 3600 + f->minute * 60 + sec) * 1000 + f->ms -
               (int64_t)off * 60000;
+  if (!f->has_offset && fmt->zone) { /* wall-clock time in a named zone: v is local */
+    int64_t part = ((v % 1000) + 1000) % 1000, local_s = (v - part) / 1000;
+    v = tm_tzone_to_utc(fmt->zone, local_s) * 1000 + part;
+  }
   if (v < MIN_MS || v > MAX_MS) return TM_EFORMAT; /* an offset pushed it out of 1..9999 */
   *ms = v;
   return 0;
@@ -171,7 +176,7 @@ static int assemble(const fields *f, int default_offset, int64_t *ms) {
 
 /* ------------------------------------------------------------------ ISO */
 
-static int parse_iso(const char *p, const char *e, int default_offset, int64_t *ms) {
+static int parse_iso(const char *p, const char *e, const tm_timefmt *fmt, int64_t *ms) {
   fields f = {0};
   int y;
   if (num(&p, e, 4, 4, &y) || p >= e || *p++ != '-') return TM_EFORMAT;
@@ -198,7 +203,7 @@ static int parse_iso(const char *p, const char *e, int default_offset, int64_t *
     }
     if (p != e) return TM_EFORMAT;
   }
-  return assemble(&f, default_offset, ms);
+  return assemble(&f, fmt, ms);
 }
 
 /* ---------------------------------------------------------------- epochs */
@@ -378,7 +383,7 @@ static int parse_pattern(const char *p, const char *e, const tm_timefmt *fmt, in
     else if ((f.hour == 0) != (ampm == 0))
       return TM_EFORMAT;
   }
-  return assemble(&f, fmt->default_offset_min, ms);
+  return assemble(&f, fmt, ms);
 }
 
 /* ------------------------------------------------------------ public API */
@@ -402,8 +407,8 @@ int tm_time_parse(const char *s, size_t n, const tm_timefmt *fmt, int64_t *ms) {
         d++, nd--;
       return epoch(p, e, nd <= 11, ms);
     }
-    return parse_iso(p, e, fmt->default_offset_min, ms);
-  case TM_TIME_ISO: return parse_iso(p, e, fmt->default_offset_min, ms);
+    return parse_iso(p, e, fmt, ms);
+  case TM_TIME_ISO: return parse_iso(p, e, fmt, ms);
   case TM_TIME_EPOCH_S: return epoch(p, e, true, ms);
   case TM_TIME_EPOCH_MS: return epoch(p, e, false, ms);
   case TM_TIME_PATTERN: return parse_pattern(p, e, fmt, ms);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/common.h"
+#include "core/tzone.h"
 
 typedef enum {
   TM_TIME_AUTO = 0,  /* ISO-8601, or an all-digit epoch (seconds if < 1e11, else ms) */
@@ -22,6 +23,7 @@ typedef struct tm_timefmt {
   char pattern[64];      /* for TM_TIME_PATTERN: %Y %m %d %H %M %S %f %y %b %B %p %I %j %z %% ;
                             %m %d %H %M %I accept one or two digits (12/1/2010 8:26) */
   int default_offset_min; /* zone of times that carry no offset, minutes east of UTC */
+  const tm_tzone *zone;   /* or a named zone with summer time (wins over the offset); borrowed */
 } tm_timefmt;
 
 /* Parses a time zone for defaults: "UTC", "Z", "+01:00", "-0530", "+01".

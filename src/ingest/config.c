@@ -170,8 +170,19 @@ static int source_key(parse_state *st, source_cfg *s, const char *key, const cha
     } else
       return fail(st, line, "time.format '%s' is not auto, iso, epoch, epoch_ms or a %%-pattern%s", v, "");
   } else if (!strcmp(key, "time.zone")) {
-    if (tm_time_parse_zone(v, &s->timefmt.default_offset_min) != 0)
-      return fail(st, line, "time.zone '%s' is not UTC or an offset like +01:00%s", v, "");
+    tm_tzone_free(s->zone);
+    s->zone = NULL;
+    s->timefmt.zone = NULL;
+    s->timefmt.default_offset_min = 0;
+    if (tm_time_parse_zone(v, &s->timefmt.default_offset_min) != 0) {
+      /* not an offset: a named zone with its summer time (Europe/London) */
+      int rc = tm_tzone_load(&s->zone, v, NULL);
+      if (rc == TM_ENOMEM) return nomem(st);
+      if (rc)
+        return fail(st, line, "time.zone '%s' is not UTC, an offset like +01:00, or a zone name like Europe/London%s",
+                    v, "");
+      s->timefmt.zone = s->zone;
+    }
   } else if (!strcmp(key, "quantity.min") || !strcmp(key, "quantity.max") || !strcmp(key, "fx")) {
     double d;
     if (parse_double(v, &d)) return fail(st, line, "%s '%s' is not a number", key, v);
@@ -443,6 +454,7 @@ static void free_source(source_cfg *s) {
   }
   tm_free(s->attrs);
   tm_free(s->return_prefix);
+  tm_tzone_free(s->zone);
   tm_free(s->rating_scale);
   tm_free(s->segment_user_id);
 }

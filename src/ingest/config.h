@@ -41,6 +41,7 @@ typedef struct source_cfg {
   value_map *maps[F_NFIELDS];
   size_t nmaps[F_NFIELDS];
   tm_timefmt timefmt;
+  tm_tzone *zone;           /* a named time.zone, owned (timefmt.zone points at it) */
   double qmin, qmax, fx;
   char *return_prefix;
   char *rating_scale;       /* "nps", "stars" or NULL */

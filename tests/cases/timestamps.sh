@@ -5,8 +5,8 @@
 db=$TM_OUT/t.db
 tm ingest --db "$db" --config tests/data/times/times.ini --format json > "$TM_OUT/ingest.json"
 eq "ingest exits 0" "$?" 0
-eq "read" "$(jq .read "$TM_OUT/ingest.json")" 12
-eq "loaded" "$(jq .loaded "$TM_OUT/ingest.json")" 9
+eq "read" "$(jq .read "$TM_OUT/ingest.json")" 14
+eq "loaded" "$(jq .loaded "$TM_OUT/ingest.json")" 11
 eq "rejected" "$(jq .rejected "$TM_OUT/ingest.json")" 3
 ts() { sqlite3 "$db" "SELECT e.ts FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = '$1' ORDER BY e.id LIMIT 1 OFFSET $2"; }
 eq "ISO-8601 Z"                    "$(ts auto 0)" 1740823200000
@@ -18,6 +18,8 @@ eq "epoch milliseconds"            "$(ts auto 5)" 1740823200123
 eq "%m/%d/%Y %H:%M (12/1/2010 8:26)" "$(ts pattern 0)" 1291191960000
 eq "%m/%d/%Y %H:%M (1/31/2011 17:05)" "$(ts pattern 1)" 1296493500000
 eq "%d/%m/%Y with zone +01:00"     "$(ts zone 0)" 1740817800000
+eq "Europe/London in summer (BST)"  "$(ts london 0)" 1751367600000
+eq "Europe/London in winter (GMT)"  "$(ts london 1)" 1736942400000
 rej() { sqlite3 "$db" "SELECT line || ' ' || reason FROM rejects WHERE file LIKE '%$1' ORDER BY line"; }
 eq "impossible and unparseable dates rejected with line and reason" "$(rej auto.csv)" \
 "8 bad time: '2025-02-30T10:00:00Z' in when

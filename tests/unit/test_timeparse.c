@@ -350,8 +350,51 @@ static void test_timeparse__not_nul_terminated(void **state) {
   assert_int_equal(tm_time_parse(s, 0, &f, &ms), TM_EFORMAT);
 }
 
+/* Named zones: expected instants from `date -u -d <utc> +%s`. Skipped where
+ * the system has no tz database. */
+static void test_timeparse__named_zones(void **state) {
+  (void)state;
+  tm_tzone *lon = NULL, *ny = NULL;
+  if (tm_tzone_load(&lon, "Europe/London", NULL) || tm_tzone_load(&ny, "America/New_York", NULL)) {
+    printf("# SKIP test_timeparse__named_zones: no /usr/share/zoneinfo (package tzdata)\n");
+    tm_tzone_free(lon);
+    return;
+  }
+  tm_timefmt f = {.kind = TM_TIME_PATTERN, .pattern = "%Y-%m-%d %H:%M", .zone = lon};
+  static const struct {
+    const char *text;
+    int64_t want_s;
+  } cases[] = {
+      {"2025-07-01 12:00", 1751367600}, /* BST: 11:00Z */
+      {"2025-01-15 12:00", 1736942400}, /* GMT */
+      {"2025-03-30 01:30", 1743298200}, /* skipped hour: read with GMT, 01:30Z */
+      {"2025-10-26 01:30", 1761438600}, /* repeated hour: the first, BST, 00:30Z */
+      {"1990-06-01 12:00", 644238000},  /* BST in 1990 */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int64_t ms;
+    assert_int_equal(tm_time_parse(cases[i].text, strlen(cases[i].text), &f, &ms), 0);
+    if (ms != cases[i].want_s * 1000) fail_msg("%s: got %lld want %lld", cases[i].text, (long long)ms, (long long)cases[i].want_s * 1000);
+  }
+  int64_t ms;
+  tm_timefmt iso = {.kind = TM_TIME_ISO, .zone = ny};
+  assert_int_equal(tm_time_parse("2025-07-04T09:00:00", 19, &iso, &ms), 0);
+  assert_true(ms == INT64_C(1751634000) * 1000); /* EDT */
+  assert_int_equal(tm_time_parse("2025-07-04T09:00:00Z", 20, &iso, &ms), 0); /* an explicit offset wins */
+  assert_true(ms == INT64_C(1751634000) * 1000 - 4 * 3600 * 1000);
+  assert_int_equal(tm_tzone_offset_at(lon, 1751367600), 3600);
+  tm_tzone *bad = NULL;
+  tm_error err = {0};
+  assert_int_equal(tm_tzone_load(&bad, "Mars/Olympus_Mons", &err), TM_ENOTFOUND);
+  assert_non_null(strstr(err.message, "Mars/Olympus_Mons"));
+  assert_int_equal(tm_tzone_load(&bad, "../../etc/passwd", &err), TM_ENOTFOUND);
+  tm_tzone_free(lon);
+  tm_tzone_free(ny);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_timeparse__named_zones),
       cmocka_unit_test(test_timeparse__iso_forms),
       cmocka_unit_test(test_timeparse__iso_fraction),
       cmocka_unit_test(test_timeparse__iso_offsets),
