@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 CC=${CC:-clang}
 OUT=${OUT:-build/fuzz}
 mkdir -p "$OUT"
-SRC="src/core/mem.c src/core/error.c src/core/timeparse.c $(ls src/io/*.c | tr '\n' ' ')"
+SRC="src/core/mem.c src/core/error.c src/core/timeparse.c src/core/tzone.c $(ls src/io/*.c | tr '\n' ' ')"
 # A 7-byte first buffer (default 256 KiB) so that records and values cross
 # buffer refills at every offset; override with TM_IO_BLOCK=262144.
 BLOCK=${TM_IO_BLOCK:-7}
