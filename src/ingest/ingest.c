@@ -341,11 +341,11 @@ int tm_pseudonymize_key_load(unsigned char key[32], const char *path, tm_error *
   unsigned char buf[129];
   size_t n = fread(buf, 1, sizeof buf, f);
   fclose(f);
-  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
-  if (n == 32) {
+  if (n == 32) { /* raw bytes, any of which may look like white space */
     memcpy(key, buf, 32);
     return 0;
   }
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
   size_t bin_len;
   if (n == 64 && sodium_hex2bin(key, 32, (const char *)buf, n, NULL, &bin_len, NULL) == 0 && bin_len == 32)
     return 0;

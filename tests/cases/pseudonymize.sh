@@ -24,4 +24,7 @@ eq "no value in common between two keys" "$(cat "$TM_OUT/common")" 0
 printf 'short' > "$TM_OUT/badkey"
 tm ingest --db "$TM_OUT/p3.db" --config "$TM_OUT/identity.ini" --pseudonymize-key "$TM_OUT/badkey" 2> "$TM_OUT/err" > /dev/null
 eq "a bad key file is refused" "$?" 1
+printf '0123456789abcdef0123456789abcde\n' > "$TM_OUT/key_nl"   # 32 raw bytes ending in a newline byte
+tm ingest --db "$TM_OUT/p4.db" --config "$TM_OUT/identity.ini" --pseudonymize-key "$TM_OUT/key_nl" --format json > "$TM_OUT/i4.json"
+eq "a raw key whose last byte is a newline is still 32 bytes" "$(jq .customers "$TM_OUT/i4.json")" 60
 check "... saying how to make one" grep -q "head -c 32 /dev/urandom" "$TM_OUT/err"
