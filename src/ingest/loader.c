@@ -187,6 +187,8 @@ int loader_open(loader *ld, tm_warehouse *wh, const tm_config *cfg, tm_idgraph *
                               "value = excluded.value, ts = excluded.ts, source_id = excluded.source_id "
                               "WHERE excluded.ts >= coalesce(identity_attrs.ts, excluded.ts)",
                               "writing attributes", &ld->attr_ins, err)) ||
+      (rc = tm_writer_prepare(w, "INSERT OR IGNORE INTO event_attrs(event_id, key, value) VALUES(?,?,?)",
+                              "writing event attributes", &ld->evattr_ins, err)) ||
       (rc = tm_writer_prepare(w, "INSERT INTO products(id, code, name, category) VALUES(?,?,?,?)",
                               "writing products", &ld->prod_ins, err)) ||
       (rc = tm_writer_prepare(w, "UPDATE events SET amount = ? WHERE id = ?", "updating orders",
@@ -441,6 +443,18 @@ static int normalize_ids(loader *ld, tm_record *r, norm_id *out, size_t *nout, t
   return 0;
 }
 
+static int write_event_attrs(loader *ld, const tm_record *r, int64_t event_id, tm_error *err) {
+  for (size_t i = 0; i < r->nattrs; i++) {
+    tm_writer_row(ld->w, ld->evattr_ins);
+    tm_writer_int(ld->w, event_id);
+    tm_writer_text(ld->w, r->attrs[i].key, strlen(r->attrs[i].key));
+    tm_writer_text(ld->w, r->attrs[i].v.s, r->attrs[i].v.n);
+    int rc = tm_writer_end_row(ld->w, err);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const char *raw,
                size_t rawlen, tm_error *err) {
   const source_cfg *src = ld->src;
@@ -541,7 +555,10 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
     if (nodes[i] != anchor_node &&
         tm_idgraph_link(ld->graph, anchor_node, nodes[i], r->rule, ld->source_id, ts))
       return tm_error_nomem(err);
-  for (size_t i = 0; i < r->nattrs && anchor; i++) {
+  /* attributes: of the person on profiles and identify calls, of the
+   * touchpoint otherwise (written below, once it has an id) */
+  bool person_attrs = src->kind == KIND_PROFILE || r->no_event;
+  for (size_t i = 0; i < r->nattrs && anchor && person_attrs; i++) {
     tm_writer_row(ld->w, ld->attr_ins);
     tm_writer_int(ld->w, anchor);
     tm_writer_text(ld->w, r->attrs[i].key, strlen(r->attrs[i].key));
@@ -587,6 +604,7 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
       po->order_id = did;
     }
     pending_order *po = &ld->pending[*slot];
+    if (!po->type_id && (rc = write_event_attrs(ld, r, po->event_id, err))) return rc;
     if (!po->type_id) { /* first line this run fixes the touchpoint's fields */
       po->identity_id = po->existing ? po->identity_id : anchor;
       po->ts = ts;
@@ -636,7 +654,7 @@ int loader_row(loader *ld, tm_record *r, const char *file, uint64_t line, const 
   if (isfinite(rating)) tm_writer_real(w, rating);
   else tm_writer_null(w);
   tm_writer_int(w, ld->run_id);
-  if ((rc = tm_writer_end_row(w, err))) return rc;
+  if ((rc = tm_writer_end_row(w, err)) || (rc = write_event_attrs(ld, r, event_id, err))) return rc;
   ld->total.events++;
   ld->source.events++;
 

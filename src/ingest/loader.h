@@ -47,7 +47,7 @@ typedef struct loader {
   size_t product_cap;
   int64_t next_product_id;
   tm_writer *w; /* every row-path write goes through it */
-  int ev_ins, line_ins, fb_ins, rej_ins, attr_ins, prod_ins, order_upd;
+  int ev_ins, line_ins, fb_ins, rej_ins, attr_ins, evattr_ins, prod_ins, order_upd;
   /* the current source */
   const source_cfg *src;
   int64_t source_id;

@@ -67,6 +67,9 @@ static const char *const migrations[] = {
     "CREATE TABLE dataset_cache(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
     "  version INTEGER NOT NULL, bytes INTEGER NOT NULL, data BLOB);\n"
     "INSERT OR IGNORE INTO meta(key, value) VALUES('data_version', '0');\n",
+    /* 3: attributes of touchpoints (a contact's reason, a payment method) */
+    "CREATE TABLE event_attrs(event_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,\n"
+    "  PRIMARY KEY(event_id, key)) WITHOUT ROWID;\n",
 };
 
 #define SCHEMA_VERSION ((int)TM_ARRAY_LEN(migrations))

@@ -1,10 +1,8 @@
 /*
  * config.c — touchmine.ini, the ingest configuration for the generated files
  * (docs/config.md): the identity rules, then one [source] per export with its
- * format, kind, time form, field mappings, identifiers and value maps. Where
- * config.md has no key for a column (extra event attributes such as a
- * contact's reason), the column is left
- * unmapped and a comment says so.
+ * format, kind, time form, field mappings, identifiers, attributes and value
+ * maps.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -78,8 +76,9 @@ static const char *const ini_head =
     "id.loyalty = loyalty_card\n"
     "id.customer_id = customer_id\n"
     "id.email = email\n"
-    "; a discount code is the nearest thing to a campaign; payment has no documented key\n"
+    "; a discount code is the nearest thing to a campaign\n"
     "campaign = discount_code\n"
+    "attr.payment = payment\n"
     "\n"
     "[source web]\n"
     "file = ";
@@ -131,7 +130,9 @@ static const char *const ini_tail =
     "text = text\n"
     "id.phone = phone\n"
     "id.email = email\n"
-    "; reason, duration_s and resolved have no documented key for event attributes\n"
+    "attr.reason = reason\n"
+    "attr.duration_s = duration_s\n"
+    "attr.resolved = resolved\n"
     "\n"
     "[source feedback]\n"
     "file = feedback.csv\n"
@@ -163,7 +164,7 @@ static const char *const ini_tail =
     "time.format = iso\n"
     "text = text\n"
     "id.social = handle\n"
-    "; platform has no documented key for event attributes\n";
+    "attr.platform = platform\n";
 
 int sy_config_write(const sy_world *w, const char *dir, tm_error *err) {
   char *path = sy_path(dir, "touchmine.ini");

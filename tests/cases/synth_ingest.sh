@@ -69,3 +69,14 @@ eq "every review's rating is on the stars scale" \
 eq "every survey's rating is on the nps scale" \
    "$(sqlite3 "$db" "SELECT count(*) FROM feedback f JOIN touchpoints t ON t.id = f.event_id WHERE t.type = 'survey' AND (f.scale IS NOT 'nps' OR f.rating NOT BETWEEN 0 AND 10)")" 0
 check "reviews with stars were loaded" test "$(sqlite3 "$db" "SELECT count(*) FROM feedback WHERE scale = 'stars'")" -gt 0
+
+# attr.* on touchpoint sources describe the touchpoint (event_attrs), not the person
+eq "every loaded contact has its reason" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM touchpoints t WHERE t.source = 'contacts' AND NOT EXISTS (SELECT 1 FROM event_attrs a WHERE a.event_id = t.id AND a.key = 'reason')")" 0
+eq "contact reasons are the five planted ones" \
+   "$(sqlite3 "$db" "SELECT group_concat(value, ',') FROM (SELECT DISTINCT value FROM event_attrs WHERE key = 'reason' ORDER BY 1)")" \
+   "$(tail -n +2 "$d/contacts.csv" | cut -d, -f6 | grep -E '^[a-z_]+$' | sort -u | paste -sd, -)"
+eq "every order has its payment method" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM touchpoints t WHERE t.source = 'orders' AND NOT EXISTS (SELECT 1 FROM event_attrs a WHERE a.event_id = t.id AND a.key = 'payment')")" 0
+eq "touchpoint attributes do not become customer attributes" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM customer_attrs WHERE key IN ('reason', 'payment', 'platform')")" 0
