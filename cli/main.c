@@ -11,12 +11,14 @@ int cmd_synth(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_segment(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
     {"ingest", cmd_ingest, "load exports into the warehouse, resolving identities"},
     {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
+    {"segment", cmd_segment, "customer segmentation: RFM scores and segments"},
 };
 
 static void usage(FILE *f) {

@@ -119,6 +119,11 @@ int tm_doc_get_real(const tm_doc *d, const char *key, double *out);
  * table as an array of row objects. Returns 0 or TM_EIO. */
 int tm_doc_write(const tm_doc *d, FILE *f, tm_format fmt, size_t max_rows, tm_error *err);
 
+/* Writes only table name of the document (e.g. one row per customer as CSV).
+ * Returns 0, TM_ENOTFOUND or TM_EIO. */
+int tm_doc_write_table(const tm_doc *d, const char *name, FILE *f, tm_format fmt, size_t max_rows,
+                       tm_error *err);
+
 /* --------------------------------------------------------------- warehouse */
 
 /* The warehouse: a SQLite file with a star schema (docs/warehouse.md),
@@ -234,6 +239,31 @@ uint64_t tm_dataset_memory(const tm_dataset *ds);
  * (per channel: mode, reach, events per customer touched, share who purchase
  * after touching it) and data-quality tables (completeness, rejects, identity). */
 int tm_summary_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, tm_error *err);
+
+/* --------------------------------------------------------------------- RFM */
+
+/* Recency, frequency, monetary value per customer as of a date, quintile
+ * scores 1-5 and the named RFM segments (docs/segments.md gives the rules).
+ * Customers with at least one purchase before as_of count; recency is whole
+ * days between the last purchase's date and as_of's date (UTC), frequency the
+ * number of purchase touchpoints (orders), monetary the net amount of
+ * purchases and returns. */
+typedef struct tm_rfm_options {
+  int version;        /* TM_RFM_OPTIONS_VERSION */
+  int64_t as_of_ms;   /* 0: midnight after the last purchase in the dataset */
+} tm_rfm_options;
+
+#define TM_RFM_OPTIONS_VERSION 1
+#define TM_RFM_OPTIONS_INIT {TM_RFM_OPTIONS_VERSION, 0}
+
+/* Fills *out with scalars as_of, customers, run_id (0 when not saved) and
+ * tables "rfm" (customer, recency_days, frequency, monetary, r, f, m, segment;
+ * one row per customer, best RFM first) and "segments" (segment, customers,
+ * share, revenue, revenue_share). When wh is writable the result is saved to
+ * its segment_runs / customer_segments / customer_rfm tables. The dataset
+ * should be loaded as of the same date. Returns 0, TM_EDB or TM_ENOMEM. */
+int tm_rfm_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_rfm_options *opt,
+                   tm_error *err);
 
 /* ------------------------------------------------------------------- synth */
 

@@ -493,3 +493,17 @@ int tm_doc_write(const tm_doc *d, FILE *f, tm_format fmt, size_t max_rows, tm_er
   if (fflush(f) != 0 || ferror(f)) return tm_error_set(err, TM_EIO, "cannot write output");
   return 0;
 }
+
+int tm_doc_write_table(const tm_doc *d, const char *name, FILE *f, tm_format fmt, size_t max_rows,
+                       tm_error *err) {
+  const tm_table *t = tm_doc_table(d, name);
+  if (!t) return tm_error_set(err, TM_ENOTFOUND, "no table '%s' in the result", name);
+  if (fmt == TM_FMT_CSV) write_table_csv(t, f);
+  else if (fmt == TM_FMT_TEXT) write_table_text(t, f, max_rows);
+  else {
+    tm_doc one = {.title = "", .tables = (tm_table **)&t, .ntables = 1};
+    write_json(&one, f);
+  }
+  if (fflush(f) != 0 || ferror(f)) return tm_error_set(err, TM_EIO, "cannot write output");
+  return 0;
+}

@@ -70,6 +70,14 @@ static const char *const migrations[] = {
     /* 3: attributes of touchpoints (a contact's reason, a payment method) */
     "CREATE TABLE event_attrs(event_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT,\n"
     "  PRIMARY KEY(event_id, key)) WITHOUT ROWID;\n",
+    /* 4: segmentation results */
+    "CREATE TABLE segment_runs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, as_of INTEGER,\n"
+    "  created_at INTEGER, customers INTEGER);\n"
+    "CREATE TABLE customer_segments(run_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,\n"
+    "  segment TEXT NOT NULL, PRIMARY KEY(run_id, customer_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE customer_rfm(run_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,\n"
+    "  recency_days INTEGER, frequency INTEGER, monetary REAL, r INTEGER, f INTEGER, m INTEGER,\n"
+    "  PRIMARY KEY(run_id, customer_id)) WITHOUT ROWID;\n",
 };
 
 #define SCHEMA_VERSION ((int)TM_ARRAY_LEN(migrations))
