@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on generated sample data: synth -> ingest -> identity -> summary.
+# The main job on generated sample data: synth -> ingest -> identity -> summary -> RFM.
 # Writes into ./demo (sample exports, truth.json, the warehouse demo/touchmine.db).
 set -euo pipefail
 BIN=${BIN:-build/touchmine}
@@ -18,5 +18,8 @@ echo "== identity resolution against the planted truth"
 echo
 echo "== summary"
 "$BIN" summary --db "$out/touchmine.db" --limit 12
+echo
+echo "== RFM segments"
+"$BIN" segment --by rfm --db "$out/touchmine.db" --limit 12
 echo
 echo "The warehouse is $out/touchmine.db — query it with: sqlite3 $out/touchmine.db 'SELECT * FROM touchpoints LIMIT 5'"
