@@ -18,7 +18,7 @@ static const cli_command commands[] = {
     {"ingest", cmd_ingest, "load exports into the warehouse, resolving identities"},
     {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
-    {"segment", cmd_segment, "customer segmentation: RFM scores and segments"},
+    {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
 };
 
 static void usage(FILE *f) {

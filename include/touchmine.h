@@ -265,6 +265,31 @@ typedef struct tm_rfm_options {
 int tm_rfm_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_rfm_options *opt,
                    tm_error *err);
 
+/* ---------------------------------------------------------------- clusters */
+
+/* Behavioural segments: k-means (k-means++ seeding, best of several
+ * restarts) on standardised per-buyer features (docs/segments.md). */
+typedef struct tm_cluster_options {
+  int version;             /* TM_CLUSTER_OPTIONS_VERSION */
+  int k;                   /* clusters */
+  int restarts;            /* k-means++ restarts; the lowest inertia is kept */
+  int max_iter;            /* Lloyd iterations per restart at most */
+  uint64_t seed;
+  const char *truth_path;  /* synth truth.json: add the adjusted Rand index against its segments */
+} tm_cluster_options;
+
+#define TM_CLUSTER_OPTIONS_VERSION 1
+#define TM_CLUSTER_OPTIONS_INIT {TM_CLUSTER_OPTIONS_VERSION, 5, 8, 100, 42, NULL}
+
+/* Fills *out with scalars k, customers, features, inertia, iterations,
+ * run_id (and ari, truth_matched with a truth file) and tables "segments"
+ * (segment, customers, share, and each feature's mean) and "assignments"
+ * (customer, segment). Saved to the warehouse when it is writable. The same
+ * seed gives the same assignments at any thread count. Returns 0, TM_EINVAL
+ * (k out of range), TM_EFORMAT / TM_EIO (truth file), TM_EDB or TM_ENOMEM. */
+int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,
+                       tm_error *err);
+
 /* ------------------------------------------------------------------- synth */
 
 /* Synthetic exports of a fictional multi-channel retailer, with planted truth

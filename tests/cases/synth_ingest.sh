@@ -80,3 +80,16 @@ eq "every order has its payment method" \
    "$(sqlite3 "$db" "SELECT count(*) FROM touchpoints t WHERE t.source = 'orders' AND NOT EXISTS (SELECT 1 FROM event_attrs a WHERE a.event_id = t.id AND a.key = 'payment')")" 0
 eq "touchpoint attributes do not become customer attributes" \
    "$(sqlite3 "$db" "SELECT count(*) FROM customer_attrs WHERE key IN ('reason', 'payment', 'platform')")" 0
+
+# Behavioural clusters recover the planted segments, the same at 1 and 2 threads.
+OMP_NUM_THREADS=1 tm segment --by cluster --db "$db" --k 5 --truth "$d/truth.json" --format json > "$TM_OUT/cluster1.json" || nok "cluster failed"
+ge "k-means on behavioural features recovers the planted segments: ARI >= 0.9" "$(jq .ari "$TM_OUT/cluster1.json")" 0.9
+# (a buyer whose only store visits used the shop's default card with no e-receipt
+# cannot be told apart from strangers, so a handful stay out)
+ge "at least 99% of the planted buyers were clustered" \
+   "$(awk -v a="$(jq .truth_matched "$TM_OUT/cluster1.json")" -v b="$(t '[.customers[] | select(.segment >= 0)] | length')" 'BEGIN{print a/b}')" 0.99
+OMP_NUM_THREADS=1 tm segment --by cluster --db "$db" --k 5 --format csv > "$TM_OUT/assign1.csv"
+OMP_NUM_THREADS=2 tm segment --by cluster --db "$db" --k 5 --format csv > "$TM_OUT/assign2.csv"
+eq "same seed, same assignments at 1 and 2 threads" "$(md5sum < "$TM_OUT/assign2.csv")" "$(md5sum < "$TM_OUT/assign1.csv")"
+check "... and a real assignment (every customer, five segments)" \
+  test "$(tail -n +2 "$TM_OUT/assign1.csv" | cut -d, -f2 | sort -u | wc -l)" -eq 5
