@@ -25,10 +25,13 @@ static void help(void) {
          "Examples:\n"
          "  touchmine segment --by rfm --db retail.db --as-of 2011-12-10\n"
          "  touchmine segment --by rfm --as-of 2011-12-10 --format csv > rfm.csv\n"
-         "  touchmine segment --by cluster --k 5 --truth sample/truth.json --format json\n\n"
+         "  touchmine segment --by cluster --k auto --truth sample/truth.json --format json\n\n"
          "Options:\n"
          "  --by KIND        rfm or cluster (the other segment types are not available yet)\n"
-         "  --k N            clusters (default 5)\n"
+         "  --k N|auto       clusters (default 5); auto tries 2..--k-max and keeps the k with\n"
+         "                   the largest silhouette (on a sample of 2,000), showing the curve\n"
+         "                   with Calinski-Harabasz and Davies-Bouldin\n"
+         "  --k-max N        largest k that auto tries (default 10)\n"
          "  --seed S         random seed of the k-means++ restarts (default 42)\n"
          "  --restarts N     k-means++ restarts, the best kept (default 8)\n"
          "  --truth FILE     synth truth.json: add the adjusted Rand index (ari)\n"
@@ -43,6 +46,7 @@ static void help(void) {
 int cmd_segment(int argc, char **argv) {
   static const struct option opts[] = {{"by", required_argument, 0, 'b'},
                                        {"k", required_argument, 0, 'k'},
+                                       {"k-max", required_argument, 0, 'K'},
                                        {"seed", required_argument, 0, 's'},
                                        {"restarts", required_argument, 0, 'r'},
                                        {"truth", required_argument, 0, 't'},
@@ -64,8 +68,14 @@ int cmd_segment(int argc, char **argv) {
     switch (c) {
     case 'b': by = optarg; break;
     case 'k':
-      if (!cli_parse_count(optarg, &num) || num < 1 || num > 1000) return cli_usage("segment", "--k must be 1 to 1000");
-      copt.k = (int)num;
+      if (!strcmp(optarg, "auto")) copt.k = 0;
+      else if (!cli_parse_count(optarg, &num) || num < 1 || num > 1000)
+        return cli_usage("segment", "--k must be 1 to 1000, or auto");
+      else copt.k = (int)num;
+      break;
+    case 'K':
+      if (!cli_parse_count(optarg, &num) || num < 2 || num > 100) return cli_usage("segment", "--k-max must be 2 to 100");
+      copt.k_max = (int)num;
       break;
     case 's':
       if (!cli_parse_count(optarg, &num)) return cli_usage("segment", "--seed must be a whole number");

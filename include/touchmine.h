@@ -271,7 +271,8 @@ int tm_rfm_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const t
  * restarts) on standardised per-buyer features (docs/segments.md). */
 typedef struct tm_cluster_options {
   int version;             /* TM_CLUSTER_OPTIONS_VERSION */
-  int k;                   /* clusters */
+  int k;                   /* clusters; 0 = choose from 2..k_max by silhouette */
+  int k_max;               /* largest k tried when k = 0 */
   int restarts;            /* k-means++ restarts; the lowest inertia is kept */
   int max_iter;            /* Lloyd iterations per restart at most */
   uint64_t seed;
@@ -279,12 +280,14 @@ typedef struct tm_cluster_options {
 } tm_cluster_options;
 
 #define TM_CLUSTER_OPTIONS_VERSION 1
-#define TM_CLUSTER_OPTIONS_INIT {TM_CLUSTER_OPTIONS_VERSION, 5, 8, 100, 42, NULL}
+#define TM_CLUSTER_OPTIONS_INIT {TM_CLUSTER_OPTIONS_VERSION, 5, 10, 8, 100, 42, NULL}
 
 /* Fills *out with scalars k, customers, features, inertia, iterations,
- * run_id (and ari, truth_matched with a truth file) and tables "segments"
- * (segment, customers, share, and each feature's mean) and "assignments"
- * (customer, segment). Saved to the warehouse when it is writable. The same
+ * silhouette (on a sample of at most 2,000 customers), calinski_harabasz,
+ * davies_bouldin, run_id (and ari, truth_matched with a truth file) and tables
+ * "segments" (segment, customers, share, and each feature's mean),
+ * "assignments" (customer, segment) and, when k was chosen, "k_selection"
+ * (k, silhouette, calinski_harabasz, davies_bouldin, inertia for each k tried). Saved to the warehouse when it is writable. The same
  * seed gives the same assignments at any thread count. Returns 0, TM_EINVAL
  * (k out of range), TM_EFORMAT / TM_EIO (truth file), TM_EDB or TM_ENOMEM. */
 int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,

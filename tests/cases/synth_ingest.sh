@@ -93,3 +93,11 @@ OMP_NUM_THREADS=2 tm segment --by cluster --db "$db" --k 5 --format csv > "$TM_O
 eq "same seed, same assignments at 1 and 2 threads" "$(md5sum < "$TM_OUT/assign2.csv")" "$(md5sum < "$TM_OUT/assign1.csv")"
 check "... and a real assignment (every customer, five segments)" \
   test "$(tail -n +2 "$TM_OUT/assign1.csv" | cut -d, -f2 | sort -u | wc -l)" -eq 5
+tm segment --by cluster --db "$db" --k auto --k-max 8 --format json > "$TM_OUT/auto.json" || nok "--k auto failed"
+eq "--k auto tries k = 2..8" "$(jq -c '[.k_selection[].k]' "$TM_OUT/auto.json")" "[2,3,4,5,6,7,8]"
+eq "--k auto keeps the k with the largest silhouette" "$(jq .k "$TM_OUT/auto.json")" \
+   "$(jq '.k_selection | max_by(.silhouette) | .k' "$TM_OUT/auto.json")"
+eq "... and reports that k's figures" "$(jq '.silhouette == (.k_selection | max_by(.silhouette) | .silhouette)' "$TM_OUT/auto.json")" true
+eq "silhouettes lie in [-1, 1]; Calinski-Harabasz and Davies-Bouldin are positive" \
+   "$(jq '[.k_selection[] | (.silhouette >= -1 and .silhouette <= 1 and .calinski_harabasz > 0 and .davies_bouldin > 0)] | all' "$TM_OUT/auto.json")" true
+eq "inertia falls as k grows" "$(jq '[.k_selection[].inertia] | . == (sort | reverse)' "$TM_OUT/auto.json")" true
