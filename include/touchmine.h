@@ -286,7 +286,9 @@ typedef struct tm_cluster_options {
  * silhouette (on a sample of at most 2,000 customers), calinski_harabasz,
  * davies_bouldin, run_id (and ari, truth_matched with a truth file) and tables
  * "segments" (segment, customers, share, and each feature's mean),
- * "assignments" (customer, segment) and, when k was chosen, "k_selection"
+ * "personas" (segment, name, customers, share, revenue_share, top_channel,
+ * top_category, top_region, sets_apart), "assignments" (customer, segment)
+ * and, when k was chosen, "k_selection"
  * (k, silhouette, calinski_harabasz, davies_bouldin, inertia for each k tried). Saved to the warehouse when it is writable. The same
  * seed gives the same assignments at any thread count. Returns 0, TM_EINVAL
  * (k out of range), TM_EFORMAT / TM_EIO (truth file), TM_EDB or TM_ENOMEM. */

@@ -12,6 +12,7 @@
 #include "core/rng.h"
 #include "mine/features.h"
 #include "mine/kmeans.h"
+#include "mine/persona.h"
 #include "store/warehouse_int.h"
 
 static double choose2(double x) { return x * (x - 1) / 2; }
@@ -303,6 +304,7 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
     for (size_t j = 0; j < f.d; j++)
       if (tm_table_set_real(seg, (int)j + 3, f.mean[j] + f.sd[j] * km.centers[(size_t)c * f.d + j])) goto oom;
   }
+  if (tm_persona_table(doc, ds, &f, km.assign, k)) goto oom;
   if (tm_table_new(&asg, "assignments", "Customers and their segment") || tm_doc_add_table(doc, asg)) goto oom;
   if (COL(asg, "customer", TM_COL_STR) || COL(asg, "segment", TM_COL_INT)) goto oom;
   for (size_t r = 0; r < f.n; r++)

@@ -101,3 +101,29 @@ eq "... and reports that k's figures" "$(jq '.silhouette == (.k_selection | max_
 eq "silhouettes lie in [-1, 1]; Calinski-Harabasz and Davies-Bouldin are positive" \
    "$(jq '[.k_selection[] | (.silhouette >= -1 and .silhouette <= 1 and .calinski_harabasz > 0 and .davies_bouldin > 0)] | all' "$TM_OUT/auto.json")" true
 eq "inertia falls as k grows" "$(jq '[.k_selection[].inertia] | . == (sort | reverse)' "$TM_OUT/auto.json")" true
+
+# Personas describe the planted segments: each cluster is matched to the planted
+# segment most of its customers belong to, and its card must say what synth
+# planted for that segment (docs/synth.md): store regulars shop in store,
+# app trendsetters in the app, bargain hunters use discounts, premium customers
+# spend the most per order.
+tm segment --by cluster --db "$db" --k 5 --format json > "$TM_OUT/personas.json"
+/usr/bin/python3 - "$TM_OUT/personas.json" "$d/truth.json" > "$TM_OUT/persona_check.txt" <<'PY'
+import json, sys, collections
+res, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+planted = {p["id"]: p["segment_name"] for p in truth["customers"] if p["segment"] >= 0}
+votes = collections.defaultdict(collections.Counter)
+for a in res["assignments"]:
+    if a["customer"] in planted: votes[a["segment"]][planted[a["customer"]]] += 1
+card = {p["segment"]: p for p in res["personas"]}
+for seg, v in sorted(votes.items()):
+    name, p = v.most_common(1)[0][0], card[seg]
+    if name == "store_regular": ok = p["top_channel"] == "store"
+    elif name == "app_trendsetter": ok = p["top_channel"] == "app"
+    elif name == "bargain_hunter": ok = "discount_share +" in p["sets_apart"] or p["name"].startswith("Discount")
+    elif name == "premium_omnichannel": ok = p["sets_apart"].startswith("log_mean_order_value +") and p["name"].startswith("High-spend")
+    else: ok = True
+    print(name, "ok" if ok else "WRONG", p["name"], "|", p["sets_apart"])
+PY
+eq "each persona card says what was planted for its segment" "$(grep -c WRONG "$TM_OUT/persona_check.txt")" 0
+eq "... for all five segments" "$(wc -l < "$TM_OUT/persona_check.txt")" 5
