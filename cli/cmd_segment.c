@@ -1,5 +1,5 @@
 /*
- * cmd_segment.c — touchmine segment: customer segmentation (RFM, behavioural clusters).
+ * cmd_segment.c — touchmine segment: customer segmentation (RFM, clusters, rule-based types).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static void help(void) {
-  printf("Usage: touchmine segment --by rfm|cluster [--db FILE] [--as-of DATE] [options]\n\n"
+  printf("Usage: touchmine segment --by KIND [--db FILE] [--as-of DATE] [options]\n\n"
          "RFM segmentation: per customer with a purchase before DATE, recency (days since the\n"
          "last purchase), frequency (orders) and monetary value (net of returns), quintile\n"
          "scores r, f, m from 1 to 5, and the named segment of the (r, f) grid: Champions,\n"
@@ -23,12 +23,19 @@ static void help(void) {
          "persona card: a generated name, top channel, category and region, and the features\n"
          "that set it apart. The same seed gives the same segments at any thread count.\n"
          "--truth scores them against synth's planted segments (adjusted Rand index).\n\n"
+         "Rule-based segments: demographic (gender x age band), geographic (region, else\n"
+         "country), psychographic (the survey's lifestyle), firmographic (industry x company\n"
+         "size of B2B accounts; others 'consumer'), technographic (the device most used), value\n"
+         "(deciles of net spend) and behavioural (main order channel x order frequency), with\n"
+         "each segment's size and revenue share.\n\n"
          "Examples:\n"
          "  touchmine segment --by rfm --db retail.db --as-of 2011-12-10\n"
          "  touchmine segment --by rfm --as-of 2011-12-10 --format csv > rfm.csv\n"
-         "  touchmine segment --by cluster --k auto --truth sample/truth.json --format json\n\n"
+         "  touchmine segment --by cluster --k auto --truth sample/truth.json --format json\n"
+         "  touchmine segment --by geographic --format csv > regions.csv\n\n"
          "Options:\n"
-         "  --by KIND        rfm or cluster (the other segment types are not available yet)\n"
+         "  --by KIND        rfm, cluster, demographic, geographic, psychographic, firmographic,\n"
+         "                   technographic, value or behavioural (needs: not available yet)\n"
          "  --k N|auto       clusters (default 5); auto tries 2..--k-max and keeps the k with\n"
          "                   the largest silhouette (on a sample of 2,000), showing the curve\n"
          "                   with Calinski-Harabasz and Davies-Bouldin\n"
@@ -105,9 +112,16 @@ int cmd_segment(int argc, char **argv) {
   }
   if (optind < argc) return cli_usage("segment", "unexpected argument '%s'", argv[optind]);
   if (!by) return cli_usage("segment", "say which segmentation: --by rfm or --by cluster");
-  bool cluster = !strcmp(by, "cluster");
-  if (!cluster && strcmp(by, "rfm"))
-    return cli_usage("segment", "--by %s is not available yet; --by rfm and --by cluster are", by);
+  bool cluster = !strcmp(by, "cluster"), rfm = !strcmp(by, "rfm");
+  static const char *const rules[] = {"demographic", "geographic", "psychographic", "firmographic",
+                                      "technographic", "value", "behavioural"};
+  bool rule = false;
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule |= !strcmp(by, rules[i]);
+  if (!strcmp(by, "needs"))
+    return cli_usage("segment", "--by needs is not available yet: it groups customers by the themes of their feedback");
+  if (!cluster && !rfm && !rule)
+    return cli_usage("segment", "--by %s: say rfm, cluster, demographic, geographic, psychographic, firmographic, "
+                                "technographic, value or behavioural", by);
   tm_error err = {0};
   tm_warehouse *wh = NULL;
   tm_dataset *ds = NULL;
@@ -115,12 +129,14 @@ int cmd_segment(int argc, char **argv) {
   int rc;
   dopt.progress = cli_progress;
   if (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
-      (cluster ? tm_cluster_compute(&doc, ds, wh, &copt, &err) : tm_rfm_compute(&doc, ds, wh, &ropt, &err))) {
+      (cluster ? tm_cluster_compute(&doc, ds, wh, &copt, &err)
+       : rfm   ? tm_rfm_compute(&doc, ds, wh, &ropt, &err)
+               : tm_segment_rules(&doc, ds, wh, by, &err))) {
     rc = err.code == TM_EINVAL ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);
   } else if (format == CLI_CSV) {
     cli_progress_done();
-    rc = tm_doc_write_table(doc, cluster ? "assignments" : "rfm", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err)
-                                                                                               : CLI_OK;
+    rc = tm_doc_write_table(doc, rfm ? "rfm" : "assignments", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err)
+                                                                                           : CLI_OK;
   } else {
     rc = cli_write_doc(doc, format, (size_t)limit);
   }

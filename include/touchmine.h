@@ -265,6 +265,19 @@ typedef struct tm_rfm_options {
 int tm_rfm_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_rfm_options *opt,
                    tm_error *err);
 
+/* ---------------------------------------------------------- rule segments */
+
+/* Segments by declarative rules over customer attributes and behaviour
+ * (docs/segments.md): kind is "demographic" (gender x age band),
+ * "geographic" (region, else country), "psychographic" (the survey's
+ * lifestyle), "firmographic" (industry x company size of B2B accounts),
+ * "technographic" (the device most used), "value" (deciles of net spend) or
+ * "behavioural" (main order channel x order frequency). Fills *out with
+ * scalars kind, customers, run_id and tables "segments" (segment, customers,
+ * share, revenue, revenue_share) and "assignments" (customer, segment); saved
+ * when wh is writable. Returns 0, TM_EINVAL (unknown kind), TM_EDB, TM_ENOMEM. */
+int tm_segment_rules(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const char *kind, tm_error *err);
+
 /* ---------------------------------------------------------------- clusters */
 
 /* Behavioural segments: k-means (k-means++ seeding, best of several

@@ -127,3 +127,23 @@ for seg, v in sorted(votes.items()):
 PY
 eq "each persona card says what was planted for its segment" "$(grep -c WRONG "$TM_OUT/persona_check.txt")" 0
 eq "... for all five segments" "$(wc -l < "$TM_OUT/persona_check.txt")" 5
+
+# Rule-based segments, cross-checked with SQL over the warehouse's own tables.
+tm segment --by geographic --db "$db" --format json > "$TM_OUT/geo.json"
+eq "geographic: customers per region (else country) equal an SQL count" \
+   "$(jq -r '[.segments[] | "\(.segment)=\(.customers)"] | sort | join(";")' "$TM_OUT/geo.json")" \
+   "$(sqlite3 "$db" "SELECT group_concat(s || '=' || n, ';') FROM (SELECT s, count(*) n FROM (SELECT coalesce((SELECT value FROM customer_attrs a WHERE a.customer_id = c.id AND a.key = 'region' AND value <> ''), (SELECT value FROM customer_attrs a WHERE a.customer_id = c.id AND a.key = 'country' AND value <> ''), 'unknown') s FROM customers c) GROUP BY s ORDER BY s)")"
+tm segment --by firmographic --db "$db" --format json > "$TM_OUT/firm.json"
+eq "firmographic: every B2B account (SQL) is in an industry segment, the rest 'consumer'" \
+   "$(jq '[.segments[] | select(.segment != "consumer") | .customers] | add' "$TM_OUT/firm.json")" \
+   "$(sqlite3 "$db" "SELECT count(*) FROM customer_attrs WHERE key = 'account_type' AND upper(value) = 'B2B'")"
+tm segment --by value --db "$db" --format json > "$TM_OUT/value.json"
+eq "value: ten deciles of the buyers, sizes within one of each other" \
+   "$(jq '[.segments[] | select(.segment | startswith("decile")) | .customers] | (length == 10 and (max - min) <= 1)' "$TM_OUT/value.json")" true
+eq "value: the top decile holds the most revenue" \
+   "$(jq '[.segments[] | select(.segment | startswith("decile"))] | (max_by(.revenue) | .segment)' "$TM_OUT/value.json")" '"decile 01 (top)"'
+eq "value: buyers equal the RFM customers" \
+   "$(jq '[.segments[] | select(.segment | startswith("decile")) | .customers] | add' "$TM_OUT/value.json")" \
+   "$(tm segment --by rfm --db "$db" --format json | jq .customers)"
+tm segment --by needs --db "$db" > /dev/null 2>&1
+eq "needs-based segments are refused until feedback themes exist (exit 2)" "$?" 2

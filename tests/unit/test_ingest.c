@@ -1,6 +1,6 @@
 /*
  * test_ingest.c — the library end to end on a small fixture, through the
- * public API: config -> ingest -> dataset -> summary -> RFM -> clusters, with fault injection
+ * public API: config -> ingest -> dataset -> summary -> RFM -> clusters -> rule segments, with fault injection
  * (every allocation in turn made to fail: each call must return TM_ENOMEM or
  * succeed, leaving no leak — LeakSanitizer checks under `make check SAN=1`),
  * and a config with mistakes that must be named with file and line.
@@ -27,7 +27,7 @@ static int pass(const char *db, int64_t *customers) {
   tm_error err = {0};
   tm_config *cfg = NULL;
   tm_warehouse *wh = NULL;
-  tm_doc *ing = NULL, *sum = NULL, *rfm = NULL, *clu = NULL;
+  tm_doc *ing = NULL, *sum = NULL, *rfm = NULL, *clu = NULL, *seg = NULL;
   tm_dataset *ds = NULL;
   int rc = tm_config_load(&cfg, FIXTURE, &err);
   if (!rc) rc = tm_warehouse_open(&wh, db, 0, &err);
@@ -36,11 +36,13 @@ static int pass(const char *db, int64_t *customers) {
   if (!rc) rc = tm_summary_compute(&sum, ds, wh, &err);
   if (!rc) rc = tm_rfm_compute(&rfm, ds, wh, NULL, &err);
   if (!rc) rc = tm_cluster_compute(&clu, ds, wh, NULL, &err);
+  if (!rc) rc = tm_segment_rules(&seg, ds, wh, "behavioural", &err);
   if (!rc && customers) rc = tm_doc_get_int(sum, "customers", customers);
   if (rc) assert_true(err.code == rc || rc == TM_ENOTFOUND);
   tm_doc_free(sum);
   tm_doc_free(rfm);
   tm_doc_free(clu);
+  tm_doc_free(seg);
   tm_dataset_free(ds);
   tm_doc_free(ing);
   tm_warehouse_close(wh);

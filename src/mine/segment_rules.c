@@ -1,0 +1,219 @@
+/*
+ * segment_rules.c — segments by declarative rules over what is known of each
+ * customer: CRM attributes (demographic, geographic, psychographic,
+ * firmographic) and behaviour (technographic, value, behavioural). Each kind
+ * is a function from a customer to a label; the rest is shared.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/hashmap.h"
+#include "store/dataset.h"
+#include "store/warehouse_int.h"
+
+typedef struct ctx {
+  const tm_dataset *ds;
+  uint16_t purchase;
+  int64_t *cents;    /* per customer: net spend */
+  int64_t *orders;   /* per customer */
+  uint8_t *decile;   /* value: 1 (top) .. 10 */
+} ctx;
+
+static const char *attr_or(const tm_dataset *ds, size_t c, const char *key, const char *fallback) {
+  const char *v = tm_dataset_attr(ds, c, key);
+  return v && *v ? v : fallback;
+}
+
+static void label(const ctx *x, const char *kind, size_t c, char *out, size_t n) {
+  const tm_dataset *ds = x->ds;
+  if (!strcmp(kind, "demographic")) {
+    snprintf(out, n, "%s %s", attr_or(ds, c, "gender", "unknown"), attr_or(ds, c, "age_band", "age unknown"));
+  } else if (!strcmp(kind, "geographic")) {
+    snprintf(out, n, "%s", attr_or(ds, c, "region", attr_or(ds, c, "country", "unknown")));
+  } else if (!strcmp(kind, "psychographic")) {
+    snprintf(out, n, "%s", attr_or(ds, c, "lifestyle", "unknown"));
+  } else if (!strcmp(kind, "firmographic")) {
+    const char *acct = tm_dataset_attr(ds, c, "account_type");
+    if (acct && !strcasecmp(acct, "B2B"))
+      snprintf(out, n, "%s, %s", attr_or(ds, c, "industry", "industry unknown"),
+               attr_or(ds, c, "company_size", "size unknown"));
+    else
+      snprintf(out, n, "consumer");
+  } else if (!strcmp(kind, "technographic")) {
+    size_t nd = ds->devices.count, best = 0;
+    uint32_t counts[64] = {0};
+    for (size_t i = ds->off[c]; i < ds->off[c + 1]; i++)
+      if (ds->device[i] && ds->device[i] < nd && ds->device[i] < 64) counts[ds->device[i]]++;
+    for (size_t k = 1; k < nd && k < 64; k++)
+      if (counts[k] > counts[best]) best = k;
+    snprintf(out, n, "%s", best && counts[best] ? ds->devices.name[best] : "no device seen");
+  } else if (!strcmp(kind, "value")) {
+    if (x->decile[c]) snprintf(out, n, "decile %02d%s", x->decile[c], x->decile[c] == 1 ? " (top)" : "");
+    else snprintf(out, n, "no purchases");
+  } else { /* behavioural */
+    if (!x->orders[c]) {
+      snprintf(out, n, "no purchases");
+      return;
+    }
+    size_t nch = ds->channels.count, best = 0;
+    uint32_t counts[64] = {0};
+    for (size_t i = ds->off[c]; i < ds->off[c + 1]; i++)
+      if (ds->type[i] == x->purchase && ds->channel[i] < nch && ds->channel[i] < 64) counts[ds->channel[i]]++;
+    for (size_t k = 1; k < nch && k < 64; k++)
+      if (counts[k] > counts[best]) best = k;
+    int64_t o = x->orders[c];
+    snprintf(out, n, "%s, %s", best ? ds->channels.name[best] : "unknown",
+             o == 1 ? "1 order" : o <= 4 ? "2-4 orders" : "5+ orders");
+  }
+}
+
+static const char *const kinds[] = {"demographic", "geographic", "psychographic", "firmographic",
+                                    "technographic", "value", "behavioural"};
+
+typedef struct vrow {
+  int64_t cents;
+  uint32_t c;
+  const tm_dataset *ds;
+} vrow;
+
+static int by_value(const void *a, const void *b) {
+  const vrow *x = a, *y = b;
+  if (x->cents != y->cents) return x->cents > y->cents ? -1 : 1;
+  return strcmp(tm_dataset_key(x->ds, x->c), tm_dataset_key(y->ds, y->c));
+}
+
+static int save(tm_warehouse *wh, const tm_dataset *ds, const char *kind, const uint32_t *seg, tm_dict *labels,
+                int64_t *run_id, tm_error *err) {
+  sqlite3_stmt *st = NULL, *sg = NULL;
+  int rc = tm_wh_exec(wh, "BEGIN IMMEDIATE", err);
+  if (rc) return rc;
+  if ((rc = tm_wh_prepare(wh, &st,
+                          "INSERT INTO segment_runs(kind, as_of, created_at, customers) VALUES(?, ?, ?, ?) RETURNING id",
+                          err)) ||
+      (rc = tm_wh_prepare(wh, &sg, "INSERT INTO customer_segments(run_id, customer_id, segment) VALUES(?,?,?)", err)))
+    goto fail;
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  if (ds->as_of_ms) sqlite3_bind_int64(st, 2, ds->as_of_ms);
+  else sqlite3_bind_null(st, 2);
+  sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+  sqlite3_bind_int64(st, 4, (int64_t)ds->ncust);
+  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  for (size_t c = 0; c < ds->ncust; c++) {
+    sqlite3_bind_int64(sg, 1, *run_id);
+    sqlite3_bind_int64(sg, 2, ds->cust_id[c]);
+    sqlite3_bind_text(sg, 3, tm_dict_str(labels, seg[c]), -1, SQLITE_STATIC);
+    if (sqlite3_step(sg) != SQLITE_DONE) {
+      rc = tm_wh_fail(wh, err, "saving segments");
+      goto fail;
+    }
+    sqlite3_reset(sg);
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(sg);
+  return tm_wh_exec(wh, "COMMIT", err);
+fail:
+  sqlite3_finalize(st);
+  sqlite3_finalize(sg);
+  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc ? rc : TM_EDB;
+}
+
+#define COL(t, name, type) (tm_table_add_col(t, name, type) < 0)
+
+int tm_segment_rules(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const char *kind, tm_error *err) {
+  bool known = false;
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) known |= !strcmp(kinds[i], kind);
+  if (!known)
+    return tm_error_set(err, TM_EINVAL,
+                        "no segmentation '%s' (demographic, geographic, psychographic, firmographic, "
+                        "technographic, value, behavioural)",
+                        kind);
+  size_t n = ds->ncust;
+  ctx x = {ds, (uint16_t)tm_names_find(&ds->types, "purchase"), NULL, NULL, NULL};
+  uint16_t ret = (uint16_t)tm_names_find(&ds->types, "return");
+  tm_dict labels;
+  uint32_t *seg = tm_malloc((n ? n : 1) * sizeof *seg);
+  vrow *vr = tm_malloc((n ? n : 1) * sizeof *vr);
+  x.cents = tm_calloc(n ? n : 1, sizeof *x.cents);
+  x.orders = tm_calloc(n ? n : 1, sizeof *x.orders);
+  x.decile = tm_calloc(n ? n : 1, 1);
+  tm_doc *doc = NULL;
+  tm_table *t = NULL, *a = NULL;
+  int64_t run_id = 0, total = 0;
+  int rc = tm_dict_init(&labels) ? TM_ENOMEM : 0;
+  if (rc || !seg || !vr || !x.cents || !x.orders || !x.decile) goto oom;
+  size_t buyers = 0;
+  for (size_t c = 0; c < n; c++) {
+    for (size_t i = ds->off[c]; i < ds->off[c + 1]; i++) {
+      if (!ds->type[i] || (ds->type[i] != x.purchase && ds->type[i] != ret) || !isfinite(ds->amount[i])) continue;
+      x.cents[c] += (int64_t)llround(ds->amount[i] * 100.0);
+      x.orders[c] += ds->type[i] == x.purchase;
+    }
+    total += x.cents[c];
+    if (x.orders[c]) vr[buyers++] = (vrow){x.cents[c], (uint32_t)c, ds};
+  }
+  qsort(vr, buyers, sizeof *vr, by_value);
+  for (size_t i = 0; i < buyers; i++) x.decile[vr[i].c] = (uint8_t)(1 + (10 * i) / buyers);
+  char buf[256];
+  for (size_t c = 0; c < n; c++) {
+    label(&x, kind, c, buf, sizeof buf);
+    if (tm_dict_intern(&labels, buf, strlen(buf), &seg[c])) goto oom;
+  }
+  if (wh && !wh->readonly && n && (rc = save(wh, ds, kind, seg, &labels, &run_id, err))) goto fail;
+  if (tm_doc_new(&doc, "touchmine segment") || tm_doc_set_str(doc, "kind", kind) ||
+      tm_doc_set_int(doc, "customers", (int64_t)n) || tm_doc_set_int(doc, "run_id", run_id))
+    goto oom;
+  if (tm_table_new(&t, "segments", "Segments") || tm_doc_add_table(doc, t)) goto oom;
+  if (COL(t, "segment", TM_COL_STR) || COL(t, "customers", TM_COL_INT) || COL(t, "share", TM_COL_SHARE) ||
+      COL(t, "revenue", TM_COL_REAL) || COL(t, "revenue_share", TM_COL_SHARE))
+    goto oom;
+  {
+    size_t nl = labels.count;
+    int64_t *cnt = tm_calloc(nl ? nl : 1, sizeof *cnt), *cents = tm_calloc(nl ? nl : 1, sizeof *cents);
+    uint32_t *order = tm_malloc((nl ? nl : 1) * sizeof *order);
+    if (!cnt || !cents || !order) {
+      tm_free(cnt), tm_free(cents), tm_free(order);
+      goto oom;
+    }
+    for (size_t c = 0; c < n; c++) cnt[seg[c]]++, cents[seg[c]] += x.cents[c];
+    for (uint32_t l = 0; l < nl; l++) order[l] = l;
+    /* labels in name order: deciles and bands read in order */
+    for (size_t i = 1; i < nl; i++)
+      for (size_t j = i; j > 0 && strcmp(tm_dict_str(&labels, order[j - 1]), tm_dict_str(&labels, order[j])) > 0; j--) {
+        uint32_t tmp = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = tmp;
+      }
+    int bad = 0;
+    for (size_t i = 0; i < nl && !bad; i++) {
+      uint32_t l = order[i];
+      bad = tm_table_add_row(t) || tm_table_set_str(t, 0, tm_dict_str(&labels, l)) || tm_table_set_int(t, 1, cnt[l]) ||
+            tm_table_set_real(t, 2, n ? (double)cnt[l] / (double)n : 0) ||
+            tm_table_set_real(t, 3, (double)cents[l] / 100.0) ||
+            tm_table_set_real(t, 4, total ? (double)cents[l] / (double)total : 0);
+    }
+    tm_free(cnt), tm_free(cents), tm_free(order);
+    if (bad) goto oom;
+  }
+  if (tm_table_new(&a, "assignments", "Customers and their segment") || tm_doc_add_table(doc, a)) goto oom;
+  if (COL(a, "customer", TM_COL_STR) || COL(a, "segment", TM_COL_STR)) goto oom;
+  for (size_t c = 0; c < n; c++)
+    if (tm_table_add_row(a) || tm_table_set_str(a, 0, tm_dataset_key(ds, c)) ||
+        tm_table_set_str(a, 1, tm_dict_str(&labels, seg[c])))
+      goto oom;
+  rc = 0;
+  *out = doc;
+  doc = NULL;
+  goto done;
+oom:
+  rc = tm_error_nomem(err);
+fail:
+  tm_doc_free(doc);
+done:
+  tm_dict_fini(&labels);
+  tm_free(seg), tm_free(vr), tm_free(x.cents), tm_free(x.orders), tm_free(x.decile);
+  return rc;
+}
