@@ -6,14 +6,13 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "core/hashmap.h"
 #include "core/rng.h"
 #include "mine/features.h"
 #include "mine/kmeans.h"
 #include "mine/persona.h"
-#include "store/warehouse_int.h"
+#include "mine/segment_store.h"
 
 static double choose2(double x) { return x * (x - 1) / 2; }
 
@@ -178,40 +177,16 @@ static uint32_t *draw_sample(size_t n, uint64_t seed, size_t *s) {
 
 static int save(tm_warehouse *wh, const tm_dataset *ds, const tm_features *f, const uint32_t *assign,
                 int64_t *run_id, tm_error *err) {
-  sqlite3_stmt *st = NULL, *sg = NULL;
-  int rc = tm_wh_exec(wh, "BEGIN IMMEDIATE", err);
+  seg_writer w;
+  int rc = seg_writer_begin(&w, wh, "cluster", ds->as_of_ms, (int64_t)f->n, err);
   if (rc) return rc;
-  if ((rc = tm_wh_prepare(wh, &st,
-                          "INSERT INTO segment_runs(kind, as_of, created_at, customers) VALUES('cluster', ?, ?, ?) "
-                          "RETURNING id",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &sg, "INSERT INTO customer_segments(run_id, customer_id, segment) VALUES(?,?,?)", err)))
-    goto fail;
-  if (ds->as_of_ms) sqlite3_bind_int64(st, 1, ds->as_of_ms);
-  else sqlite3_bind_null(st, 1);
-  sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-  sqlite3_bind_int64(st, 3, (int64_t)f->n);
-  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  for (size_t r = 0; r < f->n; r++) {
+  *run_id = w.run_id;
+  for (size_t r = 0; r < f->n && !rc; r++) {
     char name[32];
     snprintf(name, sizeof name, "cluster %u", assign[r] + 1);
-    sqlite3_bind_int64(sg, 1, *run_id);
-    sqlite3_bind_int64(sg, 2, ds->cust_id[f->cust[r]]);
-    sqlite3_bind_text(sg, 3, name, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(sg) != SQLITE_DONE) {
-      rc = tm_wh_fail(wh, err, "saving clusters");
-      goto fail;
-    }
-    sqlite3_reset(sg);
+    rc = seg_writer_add(&w, ds->cust_id[f->cust[r]], name, err);
   }
-  sqlite3_finalize(st);
-  sqlite3_finalize(sg);
-  return tm_wh_exec(wh, "COMMIT", err);
-fail:
-  sqlite3_finalize(st);
-  sqlite3_finalize(sg);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
-  return rc ? rc : TM_EDB;
+  return seg_writer_end(&w, rc, err);
 }
 
 #define COL(t, name, type) (tm_table_add_col(t, name, type) < 0)

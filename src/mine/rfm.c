@@ -12,11 +12,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/timeparse.h"
 #include "store/dataset.h"
-#include "store/warehouse_int.h"
+#include "mine/segment_store.h"
 
 typedef struct rfm_row {
   uint32_t c;           /* customer index */
@@ -82,30 +81,19 @@ static void score(const tm_dataset *ds, rfm_row *rows, size_t n, uint32_t *order
 
 static int save(tm_warehouse *wh, const tm_dataset *ds, const rfm_row *rows, size_t n, int64_t as_of,
                 int64_t *run_id, tm_error *err) {
-  sqlite3_stmt *st = NULL, *sg = NULL, *rf = NULL;
-  int rc = tm_wh_exec(wh, "BEGIN IMMEDIATE", err);
+  seg_writer w;
+  sqlite3_stmt *rf = NULL;
+  int rc = seg_writer_begin(&w, wh, "rfm", as_of, (int64_t)n, err);
   if (rc) return rc;
-  if ((rc = tm_wh_prepare(wh, &st,
-                          "INSERT INTO segment_runs(kind, as_of, created_at, customers) VALUES('rfm', ?, ?, ?) "
-                          "RETURNING id",
-                          err)))
-    goto fail;
-  sqlite3_bind_int64(st, 1, as_of);
-  sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-  sqlite3_bind_int64(st, 3, (int64_t)n);
-  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  if ((rc = tm_wh_prepare(wh, &sg, "INSERT INTO customer_segments(run_id, customer_id, segment) VALUES(?,?,?)", err)) ||
-      (rc = tm_wh_prepare(wh, &rf,
-                          "INSERT INTO customer_rfm(run_id, customer_id, recency_days, frequency, monetary, r, f, m) "
-                          "VALUES(?,?,?,?,?,?,?,?)",
-                          err)))
-    goto fail;
-  for (size_t i = 0; i < n; i++) {
+  *run_id = w.run_id;
+  rc = tm_wh_prepare(wh, &rf,
+                     "INSERT INTO customer_rfm(run_id, customer_id, recency_days, frequency, monetary, r, f, m) "
+                     "VALUES(?,?,?,?,?,?,?,?)",
+                     err);
+  for (size_t i = 0; i < n && !rc; i++) {
     const rfm_row *r = &rows[i];
-    sqlite3_bind_int64(sg, 1, *run_id);
-    sqlite3_bind_int64(sg, 2, ds->cust_id[r->c]);
-    sqlite3_bind_text(sg, 3, segment_of(r->r, r->f), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(rf, 1, *run_id);
+    if ((rc = seg_writer_add(&w, ds->cust_id[r->c], segment_of(r->r, r->f), err))) break;
+    sqlite3_bind_int64(rf, 1, w.run_id);
     sqlite3_bind_int64(rf, 2, ds->cust_id[r->c]);
     sqlite3_bind_int64(rf, 3, r->recency_days);
     sqlite3_bind_int64(rf, 4, r->frequency);
@@ -113,23 +101,11 @@ static int save(tm_warehouse *wh, const tm_dataset *ds, const rfm_row *rows, siz
     sqlite3_bind_int(rf, 6, r->r);
     sqlite3_bind_int(rf, 7, r->f);
     sqlite3_bind_int(rf, 8, r->m);
-    if (sqlite3_step(sg) != SQLITE_DONE || sqlite3_step(rf) != SQLITE_DONE) {
-      rc = tm_wh_fail(wh, err, "saving RFM");
-      goto fail;
-    }
-    sqlite3_reset(sg);
+    if (sqlite3_step(rf) != SQLITE_DONE) rc = tm_wh_fail(wh, err, "saving RFM");
     sqlite3_reset(rf);
   }
-  sqlite3_finalize(st);
-  sqlite3_finalize(sg);
   sqlite3_finalize(rf);
-  return tm_wh_exec(wh, "COMMIT", err);
-fail:
-  sqlite3_finalize(st);
-  sqlite3_finalize(sg);
-  sqlite3_finalize(rf);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
-  return rc ? rc : TM_EDB;
+  return seg_writer_end(&w, rc, err);
 }
 
 #define COL(t, name, type) (tm_table_add_col(t, name, type) < 0)

@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
-#include <time.h>
 
 #include "core/hashmap.h"
 #include "store/dataset.h"
-#include "store/warehouse_int.h"
+#include "mine/segment_store.h"
 
 typedef struct ctx {
   const tm_dataset *ds;
@@ -87,38 +86,12 @@ static int by_value(const void *a, const void *b) {
 
 static int save(tm_warehouse *wh, const tm_dataset *ds, const char *kind, const uint32_t *seg, tm_dict *labels,
                 int64_t *run_id, tm_error *err) {
-  sqlite3_stmt *st = NULL, *sg = NULL;
-  int rc = tm_wh_exec(wh, "BEGIN IMMEDIATE", err);
+  seg_writer w;
+  int rc = seg_writer_begin(&w, wh, kind, ds->as_of_ms, (int64_t)ds->ncust, err);
   if (rc) return rc;
-  if ((rc = tm_wh_prepare(wh, &st,
-                          "INSERT INTO segment_runs(kind, as_of, created_at, customers) VALUES(?, ?, ?, ?) RETURNING id",
-                          err)) ||
-      (rc = tm_wh_prepare(wh, &sg, "INSERT INTO customer_segments(run_id, customer_id, segment) VALUES(?,?,?)", err)))
-    goto fail;
-  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-  if (ds->as_of_ms) sqlite3_bind_int64(st, 2, ds->as_of_ms);
-  else sqlite3_bind_null(st, 2);
-  sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
-  sqlite3_bind_int64(st, 4, (int64_t)ds->ncust);
-  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  for (size_t c = 0; c < ds->ncust; c++) {
-    sqlite3_bind_int64(sg, 1, *run_id);
-    sqlite3_bind_int64(sg, 2, ds->cust_id[c]);
-    sqlite3_bind_text(sg, 3, tm_dict_str(labels, seg[c]), -1, SQLITE_STATIC);
-    if (sqlite3_step(sg) != SQLITE_DONE) {
-      rc = tm_wh_fail(wh, err, "saving segments");
-      goto fail;
-    }
-    sqlite3_reset(sg);
-  }
-  sqlite3_finalize(st);
-  sqlite3_finalize(sg);
-  return tm_wh_exec(wh, "COMMIT", err);
-fail:
-  sqlite3_finalize(st);
-  sqlite3_finalize(sg);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
-  return rc ? rc : TM_EDB;
+  *run_id = w.run_id;
+  for (size_t c = 0; c < ds->ncust && !rc; c++) rc = seg_writer_add(&w, ds->cust_id[c], tm_dict_str(labels, seg[c]), err);
+  return seg_writer_end(&w, rc, err);
 }
 
 #define COL(t, name, type) (tm_table_add_col(t, name, type) < 0)
