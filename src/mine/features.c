@@ -27,11 +27,11 @@ int tm_features_build(tm_features *f, const tm_dataset *ds, tm_error *err) {
   if (!ordered) return tm_error_nomem(err);
   for (size_t i = 0; i < ds->off[ds->ncust]; i++)
     if (purchase && ds->type[i] == purchase && ds->channel[i] < nch) ordered[ds->channel[i]] = true;
-  int col_share[256], col_browse[256];
+  int col_share[256], col_browse[256]; /* column of a channel's share / browsing, or -1 */
+  for (size_t c = 0; c < 256; c++) col_share[c] = col_browse[c] = -1;
   size_t d = 0;
   snprintf(f->name[d++], 48, "log_orders");
   for (size_t c = 1; c < nch && c < 256 && d < TM_MAX_FEATURES - 8; c++) {
-    col_share[c] = -1;
     if (ordered[c]) snprintf(f->name[col_share[c] = (int)d++], 48, "order_share_%.30s", ds->channels.name[c]);
   }
   size_t f_aov = d++, f_open = d++, f_click = d++, f_ret = d++, f_contacts = d++, f_disc = d++;
@@ -42,7 +42,6 @@ int tm_features_build(tm_features *f, const tm_dataset *ds, tm_error *err) {
   snprintf(f->name[f_contacts], 48, "log_support_contacts");
   snprintf(f->name[f_disc], 48, "discount_share");
   for (size_t c = 1; c < nch && c < 256; c++) {
-    col_browse[c] = -1;
     const char *nm = ds->channels.name[c];
     if (nm && (!strcmp(nm, "web") || !strcmp(nm, "app")) && d < TM_MAX_FEATURES)
       snprintf(f->name[col_browse[c] = (int)d++], 48, "log_%s_messages", nm);

@@ -134,7 +134,7 @@ int tm_rfm_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const t
     int64_t last = INT64_MIN, freq = 0, cents = 0;
     for (size_t i = ds->off[c]; i < ds->off[c + 1] && ds->ts[i] < as_of; i++) {
       if (!ds->type[i] || (ds->type[i] != purchase && ds->type[i] != ret)) continue;
-      if (isfinite(ds->amount[i])) cents += (int64_t)llround(ds->amount[i] * 100.0);
+      cents += tm_cents(ds->amount[i]);
       if (ds->type[i] == purchase) freq++, last = ds->ts[i];
     }
     if (!freq) continue;

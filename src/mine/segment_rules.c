@@ -121,8 +121,8 @@ int tm_segment_rules(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const
   size_t buyers = 0;
   for (size_t c = 0; c < n; c++) {
     for (size_t i = ds->off[c]; i < ds->off[c + 1]; i++) {
-      if (!ds->type[i] || (ds->type[i] != x.purchase && ds->type[i] != ret) || !isfinite(ds->amount[i])) continue;
-      x.cents[c] += (int64_t)llround(ds->amount[i] * 100.0);
+      if (!ds->type[i] || (ds->type[i] != x.purchase && ds->type[i] != ret)) continue;
+      x.cents[c] += tm_cents(ds->amount[i]);
       x.orders[c] += ds->type[i] == x.purchase;
     }
     total += x.cents[c];

@@ -131,7 +131,6 @@ static int64_t month_index(int64_t ms) {
   return (int64_t)y * 12 + (m - 1);
 }
 
-static int64_t cents(double amount) { return isfinite(amount) ? (int64_t)llround(amount * 100.0) : 0; }
 
 /* Scratch for one customer's distinct-value marks. */
 typedef struct marks {
@@ -152,7 +151,7 @@ static void scan_customer(const tm_dataset *ds, const dims *d, size_t c, partial
     if (rg >= d->nrg) rg = 0;
     int64_t mo = month_of(&mk->memo, ds->ts[i]) - d->month0;
     if (mo < 0 || (size_t)mo >= d->nmo) mo = 0;
-    int64_t ct = cents(ds->amount[i]);
+    int64_t ct = tm_cents(ds->amount[i]);
     bool is_order = ty && (ty == d->purchase || ty == d->ret);
     p->ch_events[ch]++;
     p->ty_events[ty]++;

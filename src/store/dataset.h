@@ -51,6 +51,12 @@ struct tm_dataset {
       product_categories;
 };
 
+/* Money as integer cents (absent amounts count 0): sums of cents are exact,
+ * so merged partial sums do not depend on the thread count. */
+static inline int64_t tm_cents(double amount) {
+  return amount == amount && amount < 9e16 && amount > -9e16 ? (int64_t)(amount * 100.0 + (amount < 0 ? -0.5 : 0.5)) : 0;
+}
+
 /* Customer c's key: the canonical identifier's value (e.g. the CRM id). */
 static inline const char *tm_dataset_key(const tm_dataset *ds, size_t c) { return ds->key_buf + ds->key_off[c]; }
 
