@@ -6,7 +6,9 @@
 #   make bench      benchmarks against peers (docs/benchmarks.md)
 
 CC      ?= cc
-PKGS    := sqlite3 zlib libzstd inih jansson libsodium libxxhash
+PKGS    := sqlite3 zlib libzstd inih jansson libsodium libxxhash libmicrohttpd xgboost liblbfgs
+# Libraries Debian ships without a pkg-config file.
+LIBS_PLAIN := -llinear -lstemmer -lroaring
 CFLAGS_PKG := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS_PKG   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -22,7 +24,7 @@ endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -fopenmp -Iinclude -Isrc $(CFLAGS_PKG)
-LDLIBS  += $(LIBS_PKG) -fopenmp -lm -lpthread
+LDLIBS  += $(LIBS_PKG) $(LIBS_PLAIN) -fopenmp -lm -lpthread
 LDFLAGS += $(LDSAN)
 
 LIB_SRC := $(sort $(wildcard src/*/*.c))

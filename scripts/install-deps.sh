@@ -12,11 +12,17 @@ packages=(
   libjansson-dev                # JSON / Segment events
   libsodium-dev                 # keyed hashing for pseudonymisation
   libxxhash-dev                 # hashing
+  liblbfgs-dev                  # maximum-likelihood fits (CLV)
+  liblinear-dev libxgboost-dev  # logistic regression, gradient-boosted trees
+  libstemmer-dev                # Snowball stemming for text mining
+  libroaring-dev                # compressed bitmaps (tid-lists, cohorts)
+  libmicrohttpd-dev             # the live dashboard server
+  chromium                      # tests: the dashboard is checked in a real headless browser
   libcmocka-dev jq python3      # tests: jq reads JSON, python3 (stdlib) recomputes figures independently
 )
 # Optional extras: peers for benchmarks (pandas) and fuzzing (clang).
 if [ "${TM_BENCH_DEPS:-0}" = 1 ]; then
-  packages+=(python3-pandas clang)
+  packages+=(python3-pandas python3-sklearn python3-scipy python3-statsmodels python3-xgboost python3-nltk wrk clang)
   # a node from elsewhere (e.g. NodeSource) already brings npm and conflicts with Debian's
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
