@@ -22,7 +22,7 @@ packages=(
 )
 # Optional extras: peers for benchmarks (pandas) and fuzzing (clang).
 if [ "${TM_BENCH_DEPS:-0}" = 1 ]; then
-  packages+=(python3-pandas python3-sklearn python3-scipy python3-statsmodels python3-xgboost python3-nltk wrk clang)
+  packages+=(python3-pandas python3-sklearn python3-scipy python3-statsmodels python3-xgboost python3-nltk weka wrk clang)
   # a node from elsewhere (e.g. NodeSource) already brings npm and conflicts with Debian's
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
