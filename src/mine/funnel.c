@@ -50,6 +50,7 @@ typedef struct fctx {
   int64_t window;
   int order, totals, by; /* by: 0 none, 1 channel, 2 campaign, 3 region, 4 segment */
   uint64_t *type_mask;   /* per type code: steps that may match */
+  uint64_t type_only;    /* steps that only name a type (the type mask decides) */
   const uint32_t *seg_of;
   size_t nb;             /* breakdown values + 1 ("all") */
 } fctx;
@@ -68,6 +69,11 @@ typedef struct acc {
 static inline bool within(const fctx *f, int64_t t0, int64_t ts) { return !f->window || ts - t0 <= f->window; }
 
 static inline uint64_t cand(const fctx *f, size_t e) { return f->type_mask[f->ds->type[e]]; }
+
+/* Does touchpoint e match step j, knowing that its type does? */
+static inline bool match(const fctx *f, size_t j, size_t e) {
+  return (f->type_only >> j & 1) || tm_step_match(&f->steps[j], f->ds, e);
+}
 
 static bool excluded(const fctx *f, const attempt *a, size_t hi) {
   if (!f->nexcl || a->level < 2) return false;
@@ -127,16 +133,18 @@ static bool starts(const fctx *f, size_t e) {
 /* The customer's best attempt, ordered or strict: the dynamic programme. */
 static void best_dp(const fctx *f, size_t lo, size_t hi, attempt *best, attempt *st) {
   const tm_dataset *ds = f->ds;
-  size_t k = f->k;
   uint64_t valid = 0;
   best->level = 0;
   for (size_t e = lo; e < hi; e++) {
     uint64_t m = cand(f, e), next = f->order == TM_FUNNEL_STRICT ? 0 : valid;
     int64_t ts = ds->ts[e];
-    for (size_t j = k; j-- > 1;) {
-      if (!(m >> j & 1) || !(valid >> (j - 1) & 1)) continue;
+    /* the steps this touchpoint may take, whose previous step is reached:
+       highest first, so that one touchpoint advances an attempt one step */
+    for (uint64_t adv = m & (valid << 1) & ~1ull; adv;) {
+      size_t j = (size_t)(63 - __builtin_clzll(adv));
+      adv &= ~(1ull << j);
       const attempt *p = &st[j - 1];
-      if (!within(f, p->t[0], ts) || !tm_step_match(&f->steps[j], ds, e)) continue;
+      if (!within(f, p->t[0], ts) || !match(f, j, e)) continue;
       if ((next >> j & 1) && st[j].t[0] >= p->t[0]) continue; /* keep the later start */
       memcpy(st[j].t, p->t, j * sizeof p->t[0]);
       st[j].t[j] = ts;
@@ -145,7 +153,7 @@ static void best_dp(const fctx *f, size_t lo, size_t hi, attempt *best, attempt 
       next |= 1ull << j;
       if ((int)j + 1 > best->level) *best = st[j];
     }
-    if ((m & 1) && tm_step_match(&f->steps[0], ds, e)) {
+    if ((m & 1) && match(f, 0, e)) {
       st[0].t[0] = ts;
       st[0].start = e;
       st[0].level = 1;
@@ -311,6 +319,11 @@ int tm_funnel_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, cons
   for (size_t ty = 0; ty <= ds->types.count; ty++)
     for (size_t j = 0; j < f.k; j++)
       if (!steps[j].code[JS_TYPE] || steps[j].code[JS_TYPE] == ty) f.type_mask[ty] |= 1ull << j;
+  for (size_t j = 0; j < f.k; j++) {
+    bool only = true;
+    for (int x = 0; x < JS_NFIELDS; x++) only &= x == JS_TYPE || !steps[j].code[x];
+    if (only) f.type_only |= 1ull << j;
+  }
 #ifdef _OPENMP
   nthreads = omp_get_max_threads();
 #endif

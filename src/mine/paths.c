@@ -14,7 +14,8 @@
  *    target touchpoint, quartiles by linear interpolation (pandas' default).
  *  - patterns: PrefixSpan (prefixspan.c) over the same sequences; support =
  *    share of customers with a sequence holding the pattern (consecutive items
- *    within max_gap); lift = support / product of its items' supports.
+ *    within max_gap); lift of the sequential rule "the first items, then the
+ *    last": P(last item follows | the first items) / P(last item), 1 for one item.
  * Serial over customers, in customer order: the output is deterministic.
  */
 #include <math.h>
@@ -299,8 +300,11 @@ int tm_paths_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const
     prow = tm_malloc((npats + 1) * sizeof *prow);
     if (!prow) goto nomem;
     for (size_t i = 0; i < npats; i++) {
-      double lift = (double)pats[i].support / (double)customers;
-      for (int k = 0; k < pats[i].len; k++) lift /= (double)item_sup[pats[i].items[k]] / (double)customers;
+      /* the lift of the rule "first len-1 items, then the last": confidence
+         over the last item's support */
+      const ps_pattern *pp = &pats[i];
+      double lift = (double)pp->support / (double)pp->prefix_support /
+                    ((double)item_sup[pp->items[pp->len - 1]] / (double)customers);
       prow[i] = (pat_row){&pats[i], lift};
     }
     qsort(prow, npats, sizeof *prow, by_support);

@@ -32,6 +32,7 @@ typedef struct miner {
   size_t n, cap;
   bool truncated;
   uint32_t prefix[16];
+  uint64_t support[17]; /* support[len]: of the prefix of that length; [0] = all */
 } miner;
 
 /* One child projection being built: its sequences, and for each the index in
@@ -54,13 +55,15 @@ static int emit(miner *m, int len, uint64_t support) {
   memcpy(p->items, m->prefix, (size_t)len * sizeof *p->items);
   p->len = len;
   p->support = support;
+  p->prefix_support = m->support[len - 1];
+  m->support[len] = support;
   return 0;
 }
 
-static int grow(miner *m, const proj *p, int len);
 
 /* Builds the children of p (positions reachable from p's ends), counts their
  * supports and recurses into the frequent ones. p == NULL: the root. */
+static int expand(miner *m, const proj *p, int len);
 static int expand(miner *m, const proj *p, int len) {
   const ps_input *in = m->in;
   uint32_t ni = in->nitems;
@@ -128,7 +131,7 @@ static int expand(miner *m, const proj *p, int len) {
     }
     memcpy(child.pos_off, starts[x], child.nseq * sizeof *child.pos_off);
     child.pos_off[child.nseq] = child.npos;
-    rc = grow(m, &child, len + 1);
+    rc = expand(m, &child, len + 1);
     tm_free(child.pos_off);
   }
   for (uint32_t x = 0; x < ni; x++) {
@@ -142,11 +145,10 @@ static int expand(miner *m, const proj *p, int len) {
   return rc;
 }
 
-static int grow(miner *m, const proj *p, int len) { return expand(m, p, len); }
 
 int ps_mine(ps_pattern **out, size_t *n, bool *truncated, const ps_input *in, uint64_t min_support,
             int64_t max_gap_ms, int max_len, size_t max_out) {
-  miner m = {.in = in, .minsup = min_support ? min_support : 1, .gap = max_gap_ms,
+  miner m = {.support = {in->nseq}, .in = in, .minsup = min_support ? min_support : 1, .gap = max_gap_ms,
              .max_len = max_len < 1 ? 1 : max_len > 16 ? 16 : max_len, .max_out = max_out};
   *out = NULL;
   *n = 0;

@@ -19,6 +19,7 @@ typedef struct ps_pattern {
   uint32_t items[16];
   int len;
   uint64_t support; /* sequences holding it */
+  uint64_t prefix_support; /* sequences holding its first len - 1 items (len 1: all) */
 } ps_pattern;
 
 /* Every pattern of 1..max_len (<= 16) items held by >= min_support sequences,
