@@ -55,6 +55,17 @@ eq "funnel identical at 1 and 2 threads" "$(echo "$a" | md5sum)" "$(echo "$b" | 
 a=$(OMP_NUM_THREADS=1 tm cohorts --db "$sdb" --period day --intervals 60 --format json | jq -c 'del(.run_id)')
 b=$(OMP_NUM_THREADS=2 tm cohorts --db "$sdb" --period day --intervals 60 --format json | jq -c 'del(.run_id)')
 eq "cohorts identical at 1 and 2 threads" "$(echo "$a" | md5sum)" "$(echo "$b" | md5sum)"
+# --by segment: the latest segment run (RFM: buyers only). The breakdown's
+# step-1 counts add up to the whole funnel's; customers outside the run have
+# never bought, so none of them reaches the web purchase.
+tm segment --by rfm --db "$sdb" > /dev/null || nok "segment failed"
+tm funnel --db "$sdb" --steps web:view,web:purchase --window 7d --by segment --format csv > "$TM_OUT/seg.csv"
+eq "by segment: the segments' entries add up to all" "$(awk -F, '$2 == 1 && $1 != "all" { s += $4 } END { print s }' "$TM_OUT/seg.csv")" \
+   "$(awk -F, '$2 == 1 && $1 == "all" { print $4 }' "$TM_OUT/seg.csv")"
+eq "by segment: customers in no segment never buy" "$(awk -F, '$1 == "segment=(none)" && $2 == 2 { print $4 }' "$TM_OUT/seg.csv")" 0
+eq "by segment: the RFM segments are the breakdown" \
+   "$(awk -F, '$2 == 1 && $1 ~ /^segment=/ && $1 != "segment=(none)" { sub(/^segment=/, "", $1); print $1 }' "$TM_OUT/seg.csv" | sort | tr '\n' ,)" \
+   "$(sqlite3 "$sdb" "SELECT DISTINCT segment FROM customer_segments WHERE run_id = (SELECT max(id) FROM segment_runs)" | sort | tr '\n' ,)"
 # Planted journeys (truth.json journeys[]: steps, within_hours, planted = how
 # many purchases got the journey). Each is found by PrefixSpan with consecutive
 # steps within within_hours, with the support an independent subsequence scan
