@@ -141,7 +141,7 @@ int tm_cohorts_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
   else x.nc = (size_t)(hi - lo + 1);
   x.min_p = lo;
   x.last_p = tmax == INT64_MIN ? lo : period_of(tmax, x.period, x.offset_ms);
-  if (x.nc && x.nc > 200000000 / x.ni) {
+  if (x.nc && x.nc > 20000000 / x.ni) { /* 160 MB of cells per thread at most */
     return tm_error_set(err, TM_EINVAL, "%zu cohorts x %zu intervals is too large a table: ask for fewer --intervals",
                         x.nc, x.ni);
   }
