@@ -13,8 +13,8 @@ static void help(void) {
          "their first --first-event), and for each interval after it the share of the cohort\n"
          "active (a touchpoint; --return-event to narrow it) or the revenue they brought:\n"
          "a triangle table plus the average per interval, weighted by cohort size. Any\n"
-         "number of intervals. Weeks begin on Monday; periods are UTC unless --tz gives an\n"
-         "offset. Saved to journey_runs and cohort_retention (docs/journeys.md).\n\n"
+         "number of intervals. Weeks begin on Monday; periods are UTC unless --tz names a\n"
+         "zone. Saved to journey_runs and cohort_retention (docs/journeys.md).\n\n"
          "Examples:\n"
          "  touchmine cohorts --period month --intervals 12\n"
          "  touchmine cohorts --period week --first-event purchase --return-event purchase \\\n"
@@ -29,7 +29,8 @@ static void help(void) {
          "  --measure M        activity (default: share of the cohort) or revenue\n"
          "  --mode M           on (default: active in that interval) or on-or-after\n"
          "                     (active in it or any later one; activity only)\n"
-         "  --tz OFFSET        periods begin at midnight at this offset: UTC, +01:00, -05:00\n"
+         "  --tz ZONE          periods begin at local midnight: UTC (default), an offset\n"
+         "                     (+01:00) or a zone name (Europe/London, with summer time)\n"
          "  --as-of DATE       only touchpoints before DATE\n"
          "  --db FILE          warehouse (default $TOUCHMINE_DB or touchmine.db)\n"
          "  --format F         text (default), csv (one row per cohort and interval) or json\n"
@@ -82,10 +83,7 @@ int cmd_cohorts(int argc, char **argv) {
       else if (!strcmp(optarg, "on-or-after")) o.on_or_after = 1;
       else return cli_usage("cohorts", "--mode must be on or on-or-after");
       break;
-    case 'z':
-      if (!jo_parse_tz(optarg, &o.tz_offset_min))
-        return cli_usage("cohorts", "--tz '%s': say UTC or an offset like +01:00 (named zones are not supported)", optarg);
-      break;
+    case 'z': o.tz = optarg; break;
     case 'a':
       if (cli_parse_time(optarg, &as_of)) return cli_usage("cohorts", "--as-of '%s' is not a date", optarg);
       break;

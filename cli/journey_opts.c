@@ -22,24 +22,6 @@ bool jo_parse_duration(const char *s, int64_t *ms) {
   return true;
 }
 
-bool jo_parse_tz(const char *s, int *minutes) {
-  if (!strcmp(s, "UTC") || !strcmp(s, "Z") || !strcmp(s, "utc")) return *minutes = 0, true;
-  if (*s != '+' && *s != '-') return false;
-  int sign = *s == '-' ? -1 : 1, h = 0, m = 0;
-  const char *p = s + 1;
-  if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1])) return false;
-  h = (p[0] - '0') * 10 + p[1] - '0';
-  p += 2;
-  if (*p == ':') p++;
-  if (*p) {
-    if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || p[2]) return false;
-    m = (p[0] - '0') * 10 + p[1] - '0';
-  }
-  if (h > 14 || m > 59) return false;
-  *minutes = sign * (h * 60 + m);
-  return true;
-}
-
 const char *jo_spec(int argc, char **argv) {
   static char buf[2048];
   size_t n = 0;

@@ -1,6 +1,6 @@
 /*
  * journey_opts.h — what paths, funnel and cohorts share on the command line:
- * durations ("7d", "12h", "30m", "45s", "2w"), the --tz offset, the options as
+ * durations ("7d", "12h", "30m", "45s", "2w"), the options as
  * given (kept with the saved run) and the load-compute-print sequence.
  */
 #ifndef TM_CLI_JOURNEY_OPTS_H
@@ -10,10 +10,6 @@
 /* Parses a duration: a number with a unit s, m, h, d or w (a bare number is
  * seconds). Returns true with *ms. */
 bool jo_parse_duration(const char *s, int64_t *ms);
-
-/* Parses --tz: "UTC", "Z" or an offset "+01:00", "-0530", "+01". Named zones are
- * not supported (periods need a fixed offset). Returns true with *minutes. */
-bool jo_parse_tz(const char *s, int *minutes);
 
 /* The command line after the command name, joined by spaces (static buffer). */
 const char *jo_spec(int argc, char **argv);

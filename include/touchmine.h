@@ -388,12 +388,13 @@ typedef struct tm_cohort_options {
   int revenue;                /* 0: share of the cohort active; 1: revenue (sum of amounts) */
   int on_or_after;            /* 0: active ON interval i; 1: active on i or any later interval */
   int intervals;              /* intervals after the acquisition one (1..100000) */
-  int tz_offset_min;          /* periods begin at midnight at this UTC offset (minutes east) */
+  const char *tz;             /* periods begin at local midnight in this zone: NULL or "UTC",
+                                 an offset "+01:00", or an IANA name "Europe/Paris" */
   const char *spec;
 } tm_cohort_options;
 
 #define TM_COHORT_OPTIONS_VERSION 1
-#define TM_COHORT_OPTIONS_INIT {TM_COHORT_OPTIONS_VERSION, TM_PERIOD_MONTH, NULL, NULL, 0, 0, 12, 0, NULL}
+#define TM_COHORT_OPTIONS_INIT {TM_COHORT_OPTIONS_VERSION, TM_PERIOD_MONTH, NULL, NULL, 0, 0, 12, NULL, NULL}
 
 /* Fills *out with scalars period, measure, mode, cohorts, customers, run_id and
  * tables "retention" (cohort, period, size, value: one row per observed cell
@@ -426,7 +427,8 @@ typedef struct tm_paths_options {
  * tables "paths_to" and "paths_from" (rank, path, customers, share),
  * "transitions" (from_step, to_step, count, probability; "start" and "end"
  * at the ends) and, with patterns, "patterns" (pattern, length, customers,
- * support, lift: support over the product of its items' supports). Returns 0,
+ * support, lift: of the rule "the first items, then the last one", i.e.
+ * P(last follows | first items) / P(last); 1 for one item). Returns 0,
  * TM_EINVAL, TM_EDB or TM_ENOMEM. */
 int tm_paths_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_paths_options *opt,
                      tm_error *err);

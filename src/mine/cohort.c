@@ -1,7 +1,7 @@
 /*
  * cohort.c — cohort retention (docs/journeys.md): customers grouped by the
- * period (day, ISO week from Monday, calendar month; UTC unless an offset is
- * given) of their acquisition — their first touchpoint, or their first
+ * period (day, ISO week from Monday, calendar month; UTC unless a zone is
+ * given: a fixed offset or a named zone with summer time) of their acquisition — their first touchpoint, or their first
  * touchpoint matching a step — and, for each interval i after it, the share of
  * the cohort active in period cohort + i (activity: a touchpoint matching the
  * return step, at or after the acquisition touchpoint) or the revenue they
@@ -29,8 +29,14 @@
 
 #define DAY_MS 86400000LL
 
-static int64_t period_of(int64_t ms, int period, int64_t offset_ms) {
-  int64_t day = tm_floor_div(ms + offset_ms, DAY_MS);
+typedef struct zone {
+  int64_t offset_ms;      /* a fixed offset */
+  const tm_tzone *named;  /* or a named zone (summer time), which wins */
+} zone;
+
+static int64_t period_of(int64_t ms, int period, const zone *z) {
+  int64_t local = ms + (z->named ? (int64_t)tm_tzone_offset_at(z->named, tm_floor_div(ms, 1000)) * 1000 : z->offset_ms);
+  int64_t day = tm_floor_div(local, DAY_MS);
   if (period == TM_PERIOD_DAY) return day;
   if (period == TM_PERIOD_WEEK) return tm_floor_div(day + 3, 7); /* 1970-01-01 was a Thursday */
   int y;
@@ -56,7 +62,8 @@ typedef struct cctx {
   const tm_dataset *ds;
   const tm_step *first, *ret;
   int period, revenue, after;
-  int64_t offset_ms, min_p, last_p;
+  zone zone;
+  int64_t min_p, last_p;
   size_t nc, ni; /* cohorts, intervals + 1 */
 } cctx;
 
@@ -77,7 +84,7 @@ static void customer(const cctx *x, cacc *a, size_t c) {
   const tm_dataset *ds = x->ds;
   size_t e0 = acquisition(x, c);
   if (e0 == SIZE_MAX) return;
-  int64_t p0 = period_of(ds->ts[e0], x->period, x->offset_ms);
+  int64_t p0 = period_of(ds->ts[e0], x->period, &x->zone);
   size_t ci = (size_t)(p0 - x->min_p);
   int64_t *row = a->cell + ci * x->ni;
   a->size[ci]++;
@@ -85,7 +92,7 @@ static void customer(const cctx *x, cacc *a, size_t c) {
   for (size_t e = e0; e < ds->off[c + 1]; e++) {
     if (x->ret && !tm_step_match(x->ret, ds, e)) continue;
     if (x->revenue && ds->amount[e] != ds->amount[e]) continue;
-    int64_t i = period_of(ds->ts[e], x->period, x->offset_ms) - p0;
+    int64_t i = period_of(ds->ts[e], x->period, &x->zone) - p0;
     if (i >= (int64_t)x->ni) break;
     if (x->revenue) row[i] += tm_cents(ds->amount[e]);
     else if (i != last) {
@@ -119,8 +126,16 @@ int tm_cohorts_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
             .period = (int)opt->period,
             .revenue = opt->revenue != 0,
             .after = opt->on_or_after != 0,
-            .offset_ms = (int64_t)opt->tz_offset_min * 60000,
             .ni = (size_t)opt->intervals + 1};
+  tm_tzone *named = NULL;
+  if (opt->tz && *opt->tz) {
+    int minutes;
+    if (!tm_time_parse_zone(opt->tz, &minutes)) x.zone.offset_ms = (int64_t)minutes * 60000;
+    else if (tm_tzone_load(&named, opt->tz, err))
+      return tm_error_set(err, TM_EINVAL, "--tz '%s': not an offset (+01:00) nor a zone in the system's tz database",
+                          opt->tz);
+    x.zone.named = named;
+  }
   /* the cohorts' span and the end of the data */
   int64_t lo = INT64_MAX, hi = INT64_MIN, tmax = INT64_MIN;
 #pragma omp parallel for reduction(min : lo) reduction(max : hi, tmax) schedule(static)
@@ -128,7 +143,7 @@ int tm_cohorts_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
     size_t e0 = acquisition(&x, c);
     if (ds->off[c + 1] > ds->off[c] && ds->ts[ds->off[c + 1] - 1] > tmax) tmax = ds->ts[ds->off[c + 1] - 1];
     if (e0 == SIZE_MAX) continue;
-    int64_t p = period_of(ds->ts[e0], x.period, x.offset_ms);
+    int64_t p = period_of(ds->ts[e0], x.period, &x.zone);
     if (p < lo) lo = p;
     if (p > hi) hi = p;
   }
@@ -140,8 +155,9 @@ int tm_cohorts_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
   if (lo > hi) lo = hi = 0, x.nc = 0;
   else x.nc = (size_t)(hi - lo + 1);
   x.min_p = lo;
-  x.last_p = tmax == INT64_MIN ? lo : period_of(tmax, x.period, x.offset_ms);
+  x.last_p = tmax == INT64_MIN ? lo : period_of(tmax, x.period, &x.zone);
   if (x.nc && x.nc > 20000000 / x.ni) { /* 160 MB of cells per thread at most */
+    tm_tzone_free(named);
     return tm_error_set(err, TM_EINVAL, "%zu cohorts x %zu intervals is too large a table: ask for fewer --intervals",
                         x.nc, x.ni);
   }
@@ -225,7 +241,8 @@ int tm_cohorts_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
   }
   if (tm_doc_set_str(doc, "period", period_names[x.period]) ||
       tm_doc_set_str(doc, "measure", x.revenue ? "revenue" : "activity") ||
-      tm_doc_set_str(doc, "mode", x.after ? "on-or-after" : "on") || tm_doc_set_int(doc, "intervals", (int64_t)x.ni - 1) ||
+      tm_doc_set_str(doc, "mode", x.after ? "on-or-after" : "on") ||
+      tm_doc_set_str(doc, "tz", opt->tz && *opt->tz ? opt->tz : "UTC") || tm_doc_set_int(doc, "intervals", (int64_t)x.ni - 1) ||
       tm_doc_set_int(doc, "cohorts", (int64_t)cohorts) || tm_doc_set_int(doc, "customers", (int64_t)customers))
     goto nomem;
   tm_doc_add_table(doc, av);
@@ -257,5 +274,6 @@ done:
   tm_table_free(av);
   tm_table_free(tri);
   tm_doc_free(doc);
+  tm_tzone_free(named);
   return rc;
 }

@@ -45,4 +45,6 @@ eq "--tz +01:00: K's signup is in February" "$(tm cohorts --db "$db" --first-eve
 eq "saved to cohort_retention (the last run: 1 cohort x 3 observed months)" \
    "$(sqlite3 "$db" "SELECT count(*) FROM cohort_retention WHERE run_id = (SELECT max(id) FROM journey_runs WHERE kind = 'cohorts')")" 3
 tm cohorts --db "$db" --measure revenue --mode on-or-after 2> /dev/null; eq "on-or-after with revenue is a usage error" "$?" 2
-tm cohorts --db "$db" --tz Europe/Paris 2> /dev/null; eq "a named zone is refused (exit 2)" "$?" 2
+eq "--tz Europe/Paris (UTC+1 in winter): February" "$(tm cohorts --db "$db" --first-event signup --tz Europe/Paris --format json | jq -r '.triangle[0].cohort')" "2025-02-01"
+eq "--tz Europe/London (UTC+0 in winter): January" "$(tm cohorts --db "$db" --first-event signup --tz Europe/London --format json | jq -r '.triangle[0].cohort')" "2025-01-01"
+tm cohorts --db "$db" --tz Mars/Olympus 2> /dev/null; eq "an unknown zone is a usage error" "$?" 2
