@@ -60,10 +60,8 @@ static int emit(miner *m, int len, uint64_t support) {
   return 0;
 }
 
-
 /* Builds the children of p (positions reachable from p's ends), counts their
  * supports and recurses into the frequent ones. p == NULL: the root. */
-static int expand(miner *m, const proj *p, int len);
 static int expand(miner *m, const proj *p, int len) {
   const ps_input *in = m->in;
   uint32_t ni = in->nitems;
@@ -144,7 +142,6 @@ static int expand(miner *m, const proj *p, int len) {
   tm_free(scap);
   return rc;
 }
-
 
 int ps_mine(ps_pattern **out, size_t *n, bool *truncated, const ps_input *in, uint64_t min_support,
             int64_t max_gap_ms, int max_len, size_t max_out) {
