@@ -12,6 +12,9 @@ int cmd_ingest(int argc, char **argv);
 int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
+int cmd_paths(int argc, char **argv);
+int cmd_funnel(int argc, char **argv);
+int cmd_cohorts(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -19,6 +22,9 @@ static const cli_command commands[] = {
     {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
     {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
+    {"paths", cmd_paths, "customer journeys: top paths, transitions, time to convert, patterns"},
+    {"funnel", cmd_funnel, "conversion funnels: ordered, strict or any order, with a window"},
+    {"cohorts", cmd_cohorts, "cohort retention of activity or revenue, any number of intervals"},
 };
 
 static void usage(FILE *f) {

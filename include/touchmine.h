@@ -346,6 +346,93 @@ const char *tm_synth_check(const tm_synth_options *opt);
  * TM_ECANCELED. out may be NULL. */
 int tm_synth_run(tm_synth_stats *out, const tm_synth_options *opt, tm_error *err);
 
+/* ---- journeys ---- */
+
+/* Journeys, funnels and cohort retention (docs/journeys.md). Steps are written
+ * [CHANNEL:]TYPE[KEY=VALUE,...] (e.g. "purchase", "web:view",
+ * "*:purchase[region=North]"); a name the data does not hold is TM_EINVAL.
+ * Each result is saved to journey_runs and its table (docs/warehouse.md) when
+ * wh is writable; spec is the options as given, kept with the run. */
+
+typedef enum { TM_FUNNEL_ORDERED = 0, TM_FUNNEL_STRICT = 1, TM_FUNNEL_ANY = 2 } tm_funnel_order;
+
+typedef struct tm_funnel_options {
+  int version;                /* TM_FUNNEL_OPTIONS_VERSION */
+  const char *steps;          /* comma-separated steps, at least 2, at most 64 */
+  int64_t window_ms;          /* conversion window from the first step (0: unlimited) */
+  tm_funnel_order order;
+  const char *exclude;        /* comma-separated exclusion steps, or NULL */
+  int count_totals;           /* 0: customers; 1: attempts (one customer may convert many times) */
+  const char *by;             /* NULL, "channel", "campaign", "region" or "segment" */
+  const char *spec;
+} tm_funnel_options;
+
+#define TM_FUNNEL_OPTIONS_VERSION 1
+#define TM_FUNNEL_OPTIONS_INIT {TM_FUNNEL_OPTIONS_VERSION, NULL, 0, TM_FUNNEL_ORDERED, NULL, 0, NULL, NULL}
+
+/* Fills *out with scalars steps, window_seconds, order, count, customers (in
+ * the data), entered, converted, conversion, run_id and table "funnel"
+ * (breakdown, step_no, step, entered, conversion, drop_off, median_seconds):
+ * the rows of breakdown "all" first, then each value of --by, largest first.
+ * Returns 0, TM_EINVAL, TM_EDB or TM_ENOMEM. */
+int tm_funnel_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_funnel_options *opt,
+                      tm_error *err);
+
+typedef enum { TM_PERIOD_DAY = 0, TM_PERIOD_WEEK = 1, TM_PERIOD_MONTH = 2 } tm_period;
+
+typedef struct tm_cohort_options {
+  int version;                /* TM_COHORT_OPTIONS_VERSION */
+  tm_period period;
+  const char *first_event;    /* the acquisition step (NULL: any touchpoint) */
+  const char *return_event;   /* what counts as activity (NULL: any touchpoint) */
+  int revenue;                /* 0: share of the cohort active; 1: revenue (sum of amounts) */
+  int on_or_after;            /* 0: active ON interval i; 1: active on i or any later interval */
+  int intervals;              /* intervals after the acquisition one (1..100000) */
+  const char *tz;             /* periods begin at local midnight in this zone: NULL or "UTC",
+                                 an offset "+01:00", or an IANA name "Europe/Paris" */
+  const char *spec;
+} tm_cohort_options;
+
+#define TM_COHORT_OPTIONS_VERSION 1
+#define TM_COHORT_OPTIONS_INIT {TM_COHORT_OPTIONS_VERSION, TM_PERIOD_MONTH, NULL, NULL, 0, 0, 12, NULL, NULL}
+
+/* Fills *out with scalars period, measure, mode, cohorts, customers, run_id and
+ * tables "retention" (cohort, period, size, value: one row per observed cell
+ * of the triangle), "average" (period, cohorts, customers, value: weighted by
+ * cohort size over the cohorts observed that far) and "triangle" (cohort,
+ * size, p0, p1, ...; for people). Returns 0, TM_EINVAL, TM_EDB or TM_ENOMEM. */
+int tm_cohorts_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cohort_options *opt,
+                       tm_error *err);
+
+typedef struct tm_paths_options {
+  int version;                /* TM_PATHS_OPTIONS_VERSION */
+  const char *event;          /* the target step (e.g. "purchase") */
+  int first;                  /* only each customer's first target event */
+  int steps;                  /* touchpoints kept before / after the target (1..64) */
+  int collapse;               /* merge consecutive repeats of a step */
+  int label_type_only;        /* label steps TYPE instead of CHANNEL:TYPE */
+  size_t top;                 /* paths kept per direction */
+  int patterns;               /* also mine sequential patterns (PrefixSpan) */
+  double min_support;         /* patterns: a fraction of customers (< 1) or a count */
+  int64_t max_gap_ms;         /* patterns: most time between consecutive items (0: any) */
+  int max_len;                /* patterns: longest pattern */
+  const char *spec;
+} tm_paths_options;
+
+#define TM_PATHS_OPTIONS_VERSION 1
+#define TM_PATHS_OPTIONS_INIT {TM_PATHS_OPTIONS_VERSION, NULL, 0, 4, 1, 0, 20, 0, 0.01, 0, 4, NULL}
+
+/* Fills *out with scalars customers, converted, conversions, median/p25/p75
+ * seconds to convert (first touchpoint to first target event), run_id and
+ * tables "paths_to" and "paths_from" (rank, path, customers, share),
+ * "transitions" (from_step, to_step, count, probability; "start" and "end"
+ * at the ends) and, with patterns, "patterns" (pattern, length, customers,
+ * support, lift: of the rule "the first items, then the last one", i.e.
+ * P(last follows | first items) / P(last); 1 for one item). Returns 0,
+ * TM_EINVAL, TM_EDB or TM_ENOMEM. */
+int tm_paths_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_paths_options *opt,
+                     tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif
