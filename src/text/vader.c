@@ -173,11 +173,31 @@ static double least_check(double valence, const vader_token *w, size_t i) {
  * "not bad", "not the worst", "never disappointed") means the absence of a
  * problem, which people rate mildly positive, not as the flipped opposite. The
  * reference turns "not the worst" into +2.3; here a negated negative becomes
- * +0.5 (about "okay"), and "at all" after a negated word strengthens it. */
+ * +0.5 (about "okay"), and "at all" after a negated word strengthens it.
+ * And a comparative after "can't be" ("couldn't be happier") is praise. */
 static bool negated_before(const vader_token *w, size_t i) {
   for (size_t k = 1; k <= 3 && k <= i; k++)
     if (w[i - k].negated || w[i - k].id == LW_NO) return true;
   return false;
+}
+
+static bool is_word(const vader_token *t, const char *w) {
+  size_t n = strlen(w);
+  return t->lon == n && !memcmp(t->lo, w, n);
+}
+
+/* "couldn't be happier", "can't be better", "could not be more pleased": a
+ * comparative after "can't be" is praise, which the reference negates. */
+static bool cant_be_comparative(const vader_token *w, size_t i) {
+  size_t k = i;
+  if (k > 0 && (is_word(&w[k - 1], "more") || is_word(&w[k - 1], "any"))) k--;
+  else if (!(w[i].lon > 3 && w[i].lo[w[i].lon - 2] == 'e' && w[i].lo[w[i].lon - 1] == 'r')) return false;
+  if (k < 2 || !is_word(&w[k - 1], "be")) return false;
+  const vader_token *n = &w[k - 2];
+  if (is_word(n, "couldn't") || is_word(n, "couldnt") || is_word(n, "can't") || is_word(n, "cant") ||
+      is_word(n, "cannot"))
+    return true;
+  return k >= 3 && is_word(n, "not") && (is_word(&w[k - 3], "could") || is_word(&w[k - 3], "can"));
 }
 
 static double sentiment_valence(const vader *v, const vader_token *w, size_t n, size_t i, bool cap_diff) {
@@ -202,6 +222,7 @@ static double sentiment_valence(const vader *v, const vader_token *w, size_t n, 
     }
   }
   valence = least_check(valence, w, i);
+  if (v->improved && base > 0 && valence < 0 && cant_be_comparative(w, i)) valence = base + 0.293;
   if (v->improved && base < 0 && valence > 0 && negated_before(w, i)) {
     valence = 0.5;
     if (i + 2 < n && w[i + 1].id == LW_AT && w[i + 2].id == LW_ALL) valence = 1.0;
