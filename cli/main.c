@@ -13,6 +13,7 @@ int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_sentiment(int argc, char **argv);
+int cmd_themes(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -21,6 +22,7 @@ static const cli_command commands[] = {
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
     {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
     {"sentiment", cmd_sentiment, "sentiment of texts or of the warehouse feedback (VADER)"},
+    {"themes", cmd_themes, "feedback themes, pain points and NPS"},
 };
 
 static void usage(FILE *f) {

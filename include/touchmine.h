@@ -389,6 +389,13 @@ typedef struct tm_text_db_options {
  * per-customer means and, with a truth file, accuracy and a confusion table. */
 int tm_sentiment_db(tm_doc **out, tm_warehouse *wh, tm_sentiment *s, const tm_text_db_options *opt,
                     tm_error *err);
+/* Themes of the feedback texts (PII scrubbed, sentiment scored with s):
+ * TF-IDF terms and phrases overall and per channel, rating band and segment
+ * (latest segment run), pain points (aspect terms of negative texts by volume
+ * x negativity), NPS from 0-10 ratings and the detractors' terms. Replaces
+ * text_themes, text_customer_themes and text_nps; adds a text_runs row. */
+int tm_themes_compute(tm_doc **out, tm_warehouse *wh, tm_sentiment *s, const tm_text_db_options *opt,
+                      tm_error *err);
 
 #ifdef __cplusplus
 }

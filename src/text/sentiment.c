@@ -145,3 +145,8 @@ int tm_sentiment_file(tm_sentiment *s, const char *path, const char *column, tm_
 }
 
 int tm_sentiment_improved(const tm_sentiment *s) { return s->v.improved; }
+
+bool tm_sentiment_has_word(const tm_sentiment *s, const char *w, size_t n) {
+  const lex_entry *e = tm_lexicon_find(s->lex, w, n, tm_lex_hash(w, n));
+  return e && (e->flags & LEX_VALENCE);
+}

@@ -24,6 +24,8 @@ typedef struct text_corpus {
 int text_load_feedback(tm_warehouse *wh, text_corpus *tc, tm_error *err);
 int text_score_corpus(text_corpus *tc, tm_sentiment *s, const tm_text_db_options *opt, tm_error *err);
 void text_corpus_free(text_corpus *tc);
+/* Whether a lower-cased word is in the handle's sentiment lexicon. */
+bool tm_sentiment_has_word(const tm_sentiment *s, const char *w, size_t n);
 /* Whether the handle scores in improved mode. */
 int tm_sentiment_improved(const tm_sentiment *s);
 
