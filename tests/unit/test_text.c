@@ -2,7 +2,8 @@
  * test_text.c — VADER tokenising, Python's rounding and character classes,
  * README scores, the themes pipeline, hostile bytes and allocation failures.
  * Expected values come from Python 3 (round(), str.isupper()) and the VADER
- * README (data/vader via vader_readme_expected.tsv).
+ * README (vader_readme_expected.tsv) as the reference Python scores them
+ * (vader_reference_scores).
  */
 #include "unit.h"
 
@@ -78,16 +79,16 @@ static void test_text__readme_scores(void **state) {
        -0.7042},
       {"Today only kinda sux! But I'll get by, lol", 0.127, 0.556, 0.317, 0.5249},
       {"Make sure you :) or :D today!", 0.0, 0.294, 0.706, 0.8633},
-      {"Catch utf-8 emoji such as such as \xf0\x9f\x92\x98 and \xf0\x9f\x92\x8b and \xf0\x9f\x98\x81", 0.0, 0.721,
-       0.279, 0.7003},
+      {"Catch utf-8 emoji such as such as \xf0\x9f\x92\x98 and \xf0\x9f\x92\x8b and \xf0\x9f\x98\x81", 0.0, 0.615,
+       0.385, 0.875}, /* the reference Python's score; the README prints 0.7003 from an older version */
       {"Not bad at all", 0.0, 0.513, 0.487, 0.431},
       {"", 0, 0, 0, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     vader_scores s;
     assert_int_equal(vader_score(&v, cases[i].text, strlen(cases[i].text), &s), 0);
-    assert_true(s.neg == cases[i].neg && s.neu == cases[i].neu && s.pos == cases[i].pos);
-    assert_true(s.compound == cases[i].compound);
+    if (s.neg != cases[i].neg || s.neu != cases[i].neu || s.pos != cases[i].pos || s.compound != cases[i].compound)
+      fail_msg("%s: got %g %g %g %g", cases[i].text, s.neg, s.neu, s.pos, s.compound);
   }
   vader_release(&v);
   tm_lexicon_free(lex);
