@@ -26,6 +26,7 @@ typedef struct corpus_terms {
   char **surface;        /* per term: the first surface form seen */
   uint8_t *aspect;       /* per term: 1 when it names a thing, not only an opinion word */
   uint32_t *df;          /* documents containing the term, over all texts */
+  uint32_t *part_a, *part_b; /* per bigram: its two words' term ids; UINT32_MAX for a word */
   size_t nterms, surf_cap;
   doc_term *dt;          /* per document, its distinct terms: dt[off[d] .. off[d+1]) */
   size_t *off, ndt, dt_cap;
@@ -37,7 +38,7 @@ static int cmp_doc_term(const void *a, const void *b) {
 }
 
 static int add_term(corpus_terms *ct, const char *key, size_t klen, const char *surf, size_t slen, bool aspect,
-                    uint32_t *id) {
+                    uint32_t pa, uint32_t pb, uint32_t *id) {
   if (tm_dict_intern(&ct->dict, key, klen, id)) return TM_ENOMEM;
   if (*id == ct->nterms) {
     if (ct->nterms == ct->surf_cap) {
@@ -51,11 +52,19 @@ static int add_term(corpus_terms *ct, const char *key, size_t klen, const char *
       uint32_t *d = tm_realloc(ct->df, cap * sizeof *d);
       if (!d) return TM_ENOMEM;
       ct->df = d;
+      uint32_t *x = tm_realloc(ct->part_a, cap * sizeof *x);
+      if (!x) return TM_ENOMEM;
+      ct->part_a = x;
+      uint32_t *y = tm_realloc(ct->part_b, cap * sizeof *y);
+      if (!y) return TM_ENOMEM;
+      ct->part_b = y;
       ct->surf_cap = cap;
     }
     if (!(ct->surface[ct->nterms] = tm_strndup(surf, slen))) return TM_ENOMEM;
     ct->aspect[ct->nterms] = aspect;
     ct->df[ct->nterms] = 0;
+    ct->part_a[ct->nterms] = pa;
+    ct->part_b[ct->nterms] = pb;
     ct->nterms++;
   }
   return 0;
@@ -72,23 +81,36 @@ static int build_terms(corpus_terms *ct, const text_corpus *tc, text_pipeline *p
   if (tm_dict_init(&ct->dict)) return tm_error_nomem(err);
   if (!(ct->off = tm_calloc(tc->n + 1, sizeof *ct->off))) return tm_error_nomem(err);
   char key[1024], surf[1024];
+  uint32_t prev = UINT32_MAX;
   for (size_t d = 0; d < tc->n; d++) {
     const text_token *tk;
     long nt = text_pipeline_run(pl, tc->doc[d].text, strlen(tc->doc[d].text), &tk);
     if (nt < 0) return tm_error_nomem(err);
     size_t first = ct->ndt;
     for (long k = 0; k < nt; k++) {
-      uint32_t id;
+      uint32_t id, next;
       bool opinion = tm_sentiment_has_word(s, tk[k].word, tk[k].word_len);
-      if (add_term(ct, tk[k].stem, tk[k].stem_len, tk[k].word, tk[k].word_len, !opinion, &id) || push_dt(ct, id))
-        return tm_error_nomem(err);
+      if (k == 0) {
+        if (add_term(ct, tk[0].stem, tk[0].stem_len, tk[0].word, tk[0].word_len, !opinion, UINT32_MAX, UINT32_MAX,
+                     &prev) || push_dt(ct, prev))
+          return tm_error_nomem(err);
+      }
+      id = prev;
+      if (k + 1 < nt) {
+        bool op = tm_sentiment_has_word(s, tk[k + 1].word, tk[k + 1].word_len);
+        if (add_term(ct, tk[k + 1].stem, tk[k + 1].stem_len, tk[k + 1].word, tk[k + 1].word_len, !op, UINT32_MAX,
+                     UINT32_MAX, &next) || push_dt(ct, next))
+          return tm_error_nomem(err);
+        prev = next;
+      }
       if (k + 1 < nt && tk[k + 1].clause == tk[k].clause) {
         const text_token *a = &tk[k], *b = &tk[k + 1];
         if (a->stem_len + b->stem_len + 2 > sizeof key || a->word_len + b->word_len + 2 > sizeof surf) continue;
         int kl = snprintf(key, sizeof key, "%.*s %.*s", (int)a->stem_len, a->stem, (int)b->stem_len, b->stem);
         int sl = snprintf(surf, sizeof surf, "%.*s %.*s", (int)a->word_len, a->word, (int)b->word_len, b->word);
         bool any_aspect = !tm_sentiment_has_word(s, a->word, a->word_len) || !tm_sentiment_has_word(s, b->word, b->word_len);
-        if (add_term(ct, key, (size_t)kl, surf, (size_t)sl, any_aspect, &id) || push_dt(ct, id))
+        uint32_t bi;
+        if (add_term(ct, key, (size_t)kl, surf, (size_t)sl, any_aspect, id, prev, &bi) || push_dt(ct, bi))
           return tm_error_nomem(err);
       }
     }
@@ -111,6 +133,8 @@ static void corpus_terms_free(corpus_terms *ct) {
   tm_free(ct->surface);
   tm_free(ct->aspect);
   tm_free(ct->df);
+  tm_free(ct->part_a);
+  tm_free(ct->part_b);
   tm_free(ct->dt);
   tm_free(ct->off);
   tm_dict_fini(&ct->dict);
@@ -118,7 +142,7 @@ static void corpus_terms_free(corpus_terms *ct) {
 
 /* ------------------------------------------------------------- scoring */
 
-typedef struct term_acc { double tf, compound, pain; uint32_t docs, neg_docs; } term_acc;
+typedef struct term_acc { double tf, compound, pain; uint32_t docs, neg_docs, subsumed; } term_acc;
 
 typedef struct ranked { uint32_t term; double weight; } ranked;
 
@@ -165,11 +189,24 @@ static int score_scope(themes_ctx *x, const char *scope, const uint8_t *in, bool
     }
   }
   if (!docs) return 0;
+  /* a word that only ever appears inside one phrase of the scope is that
+   * phrase: list the phrase, not its words again ("replacement arranged") */
+  for (uint32_t t = 0; t < ct->nterms; t++) {
+    if (ct->part_a[t] == UINT32_MAX) continue;
+    uint32_t n_t = pain ? x->acc[t].neg_docs : x->acc[t].docs;
+    if (n_t < MIN_DOCS) continue;
+    uint32_t parts[2] = {ct->part_a[t], ct->part_b[t]};
+    for (int k = 0; k < 2; k++) {
+      term_acc *w = &x->acc[parts[k]];
+      if ((pain ? w->neg_docs : w->docs) == n_t) w->subsumed = 1;
+    }
+  }
   size_t nr = 0;
   double n = (double)tc->n;
   for (uint32_t t = 0; t < ct->nterms; t++) {
     const term_acc *a = &x->acc[t];
     double w;
+    if (a->subsumed) continue;
     if (pain) {
       if (!ct->aspect[t] || a->neg_docs < MIN_DOCS) continue;
       w = a->pain;

@@ -12,6 +12,9 @@ d=$TM_OUT/data; db=$TM_OUT/s.db; rm -rf "$d" "$db"*
 tm synth --customers 2000 --days 365 --seed 7 --out "$d" > /dev/null || nok "synth failed"
 tm ingest --db "$db" --config "$d/touchmine.ini" > /dev/null 2>&1 || nok "ingest failed"
 tm segment --by rfm --db "$db" > /dev/null || nok "segment failed"
+# personal data in 600 texts: never a theme, while the words around it are
+sqlite3 "$db" "UPDATE feedback SET text = text || ' Mail me at jane.doe@example.com or +44 20 7946 0958'
+  WHERE event_id IN (SELECT event_id FROM feedback WHERE length(text) > 0 ORDER BY event_id LIMIT 600)"
 tm sentiment --db "$db" > /dev/null || nok "sentiment failed"
 tm themes --db "$db" --format json > "$TM_OUT/t.json" || nok "themes failed"
 j() { jq -r "$1" "$TM_OUT/t.json"; }
@@ -74,6 +77,7 @@ le "pain points come from negative texts (mean compound of the top one < 0)" \
    "$(sqlite3 "$db" "SELECT mean_compound FROM text_themes WHERE scope = 'pain' ORDER BY weight DESC LIMIT 1")" 0
 eq "customer themes only name saved themes" "$(sqlite3 "$db" "SELECT count(*) FROM text_customer_themes WHERE theme NOT IN (SELECT term FROM text_themes WHERE scope IN ('all', 'pain'))")" 0
 ge "customers with themes" "$(sqlite3 "$db" "SELECT count(DISTINCT customer_id) FROM text_customer_themes")" 100
-eq "no e-mail address or handle in any saved theme" "$(sqlite3 "$db" "SELECT count(*) FROM text_themes WHERE term LIKE '%@%' OR term GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9]*'")" 0
+eq "no e-mail address, phone or handle in any saved theme" "$(sqlite3 "$db" "SELECT count(*) FROM text_themes WHERE term LIKE '%@%' OR term GLOB '*[0-9][0-9][0-9]*' OR term LIKE '%jane%' OR term LIKE '%example%' OR term LIKE '%harbourfinch%'")" 0
+eq "the words around the scrubbed e-mail are themes (so the texts were read)" "$(sqlite3 "$db" "SELECT count(*) FROM text_themes WHERE scope = 'all' AND term = 'mail'")" 1
 tm themes --db "$db" > /dev/null
 eq "a second run replaces the themes" "$(sqlite3 "$db" "SELECT count(DISTINCT run_id) FROM text_themes")" 1
