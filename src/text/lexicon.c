@@ -51,13 +51,11 @@ static lex_entry *upsert(tm_lexicon *lex, const char *s, size_t n) {
   if (n == 0 || n > 0xffff) return NULL;
   if ((lex->count + 1) * 2 > lex->cap && grow_table(lex)) return NULL;
   uint64_t h = tm_lex_hash(s, n);
+  lex_entry *found = (lex_entry *)tm_lexicon_find(lex, s, n, h);
+  if (found) return found;
+  if (lex->count == lex->ent_cap && TM_GROW(lex->ent, lex->ent_cap, lex->count + 1)) return NULL;
   size_t mask = lex->cap - 1, i = (size_t)h & mask;
-  for (;;) {
-    lex_entry *e = &lex->slot[i];
-    if (!e->len) break;
-    if (e->hash == h && e->len == n && !memcmp(lex->keys + e->off, s, n)) return e;
-    i = (i + 1) & mask;
-  }
+  while (lex->slot[i].idx) i = (i + 1) & mask;
   if (lex->keys_len + n + 1 > UINT32_MAX) return NULL;
   if (lex->keys_len + n + 1 > lex->keys_cap) {
     size_t cap = lex->keys_cap ? lex->keys_cap : 65536;
@@ -69,7 +67,9 @@ static lex_entry *upsert(tm_lexicon *lex, const char *s, size_t n) {
   }
   memcpy(lex->keys + lex->keys_len, s, n);
   lex->keys[lex->keys_len + n] = 0;
-  lex_entry *e = &lex->slot[i];
+  lex->slot[i].tag = (uint32_t)(h >> 32);
+  lex->slot[i].idx = (uint32_t)lex->count + 1;
+  lex_entry *e = &lex->ent[lex->count];
   memset(e, 0, sizeof *e);
   e->hash = h;
   e->off = (uint32_t)lex->keys_len;
@@ -81,14 +81,14 @@ static lex_entry *upsert(tm_lexicon *lex, const char *s, size_t n) {
 
 static int grow_table(tm_lexicon *lex) {
   size_t cap = lex->cap ? lex->cap * 2 : 16384;
-  lex_entry *slot = tm_calloc(cap, sizeof *slot);
+  lex_slot *slot = tm_calloc(cap, sizeof *slot);
   if (!slot) return TM_ENOMEM;
-  for (size_t i = 0; i < lex->cap; i++) {
-    lex_entry *e = &lex->slot[i];
-    if (!e->len) continue;
-    size_t j = (size_t)e->hash & (cap - 1);
-    while (slot[j].len) j = (j + 1) & (cap - 1);
-    slot[j] = *e;
+  for (size_t k = 0; k < lex->count; k++) {
+    uint64_t h = lex->ent[k].hash;
+    size_t j = (size_t)h & (cap - 1);
+    while (slot[j].idx) j = (j + 1) & (cap - 1);
+    slot[j].tag = (uint32_t)(h >> 32);
+    slot[j].idx = (uint32_t)k + 1;
   }
   tm_free(lex->slot);
   lex->slot = slot;
@@ -292,6 +292,7 @@ const char *tm_lexicon_emoji(const tm_lexicon *lex, uint32_t cp, size_t *len) {
 void tm_lexicon_free(tm_lexicon *lex) {
   if (!lex) return;
   tm_free(lex->slot);
+  tm_free(lex->ent);
   tm_free(lex->keys);
   tm_free(lex->emoji_cp);
   tm_free(lex->emoji_off);

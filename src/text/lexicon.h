@@ -24,9 +24,18 @@ typedef struct lex_entry {
   double booster;
 } lex_entry;
 
+/* A probe slot: 8 bytes, so the probe table of the whole VADER lexicon
+ * (16,384 slots) stays in cache; most words of a text are not in it and never
+ * touch the entries. */
+typedef struct lex_slot {
+  uint32_t tag;      /* the hash's high 32 bits */
+  uint32_t idx;      /* entry + 1; 0 = empty */
+} lex_slot;
+
 typedef struct tm_lexicon {
-  lex_entry *slot;   /* cap slots, empty when len == 0 */
-  size_t cap, count, valence_words;
+  lex_slot *slot;    /* cap slots */
+  lex_entry *ent;    /* count entries, dense */
+  size_t cap, count, ent_cap, valence_words;
   char *keys;
   size_t keys_len, keys_cap;
   int afinn;         /* loaded from an AFINN file (values scaled by 0.8) */
@@ -58,10 +67,14 @@ uint64_t tm_lex_hash(const char *s, size_t n);
 /* The entry for s[0..n) with its hash h, or NULL. */
 static inline const lex_entry *tm_lexicon_find(const tm_lexicon *lex, const char *s, size_t n, uint64_t h) {
   size_t mask = lex->cap - 1, i = (size_t)h & mask;
+  uint32_t tag = (uint32_t)(h >> 32);
   for (;;) {
-    const lex_entry *e = &lex->slot[i];
-    if (!e->len) return NULL;
-    if (e->hash == h && e->len == n && !memcmp(lex->keys + e->off, s, n)) return e;
+    lex_slot sl = lex->slot[i];
+    if (!sl.idx) return NULL;
+    if (sl.tag == tag) {
+      const lex_entry *e = &lex->ent[sl.idx - 1];
+      if (e->len == n && !memcmp(lex->keys + e->off, s, n)) return e;
+    }
     i = (i + 1) & mask;
   }
 }

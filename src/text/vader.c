@@ -88,6 +88,13 @@ static const char *replace_emoji(vader *v, const char *s, size_t n, size_t *outn
   return v->text;
 }
 
+/* Whether the word contains "n't" (the reference's include_nt). */
+static inline bool has_nt(const char *w, uint32_t n) {
+  for (uint32_t b = 1; b + 1 < n; b++)
+    if (w[b] == '\'' && w[b - 1] == 'n' && w[b + 1] == 't') return true;
+  return false;
+}
+
 static inline bool in_lex(const vader_token *t) { return t->e && (t->e->flags & LEX_VALENCE); }
 static inline int wid(const vader_token *t) { return t->id; }
 
@@ -285,7 +292,7 @@ int vader_score(vader *v, const char *s, size_t n, vader_scores *out) {
     uppers += tk->upper;
     tk->e = tm_lexicon_find(v->lex, tk->lo, tk->lon, tm_lex_hash(tk->lo, tk->lon));
     tk->id = tk->e ? tk->e->word_id : 0;
-    tk->negated = (tk->e && (tk->e->flags & LEX_NEGATE)) || (tk->lon >= 3 && memmem(tk->lo, tk->lon, "n't", 3));
+    tk->negated = (tk->e && (tk->e->flags & LEX_NEGATE)) || has_nt(tk->lo, tk->lon);
   }
   size_t diff = nw - uppers;
   bool cap_diff = diff > 0 && diff < nw;

@@ -25,7 +25,8 @@ static int add_token(vader *v, size_t *count, const char *w, size_t wn) {
   size_t a = 0, b = wn;
   while (a < b && is_punct((unsigned char)w[a])) a++;
   while (b > a && is_punct((unsigned char)w[b - 1])) b--;
-  if (chars_upto(w + a, b - a, 2) > 2) { w += a; wn = b - a; }
+  /* more than 8 bytes is more than two characters whatever they are */
+  if (b - a > 8 || chars_upto(w + a, b - a, 2) > 2) { w += a; wn = b - a; }
   if (*count == v->tok_cap && TM_GROW(v->tok, v->tok_cap, *count + 1)) return TM_ENOMEM;
   vader_token *t = &v->tok[(*count)++];
   t->s = w;
