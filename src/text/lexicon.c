@@ -320,7 +320,7 @@ int tm_text_data_path(const char *file, char *out, size_t cap, tm_error *err) {
     exe[n] = 0;
     char *slash = strrchr(exe, '/');
     if (slash) *slash = 0;
-    static const char *const ups[] = {"/../data", "/data", "/../../data"};
+    static const char *const ups[] = {"/../share/touchmine", "/../data", "/data", "/../../data"};
     for (size_t i = 0; i < TM_ARRAY_LEN(ups); i++) {
       snprintf(out, cap, "%s%s/%s", exe, ups[i], file);
       if (readable(out)) return 0;
@@ -328,5 +328,5 @@ int tm_text_data_path(const char *file, char *out, size_t cap, tm_error *err) {
   }
   return tm_error_set(err, TM_ENOTFOUND,
                       "cannot find %s: set TOUCHMINE_DATA to the data folder (looked in $TOUCHMINE_DATA, %s, "
-                      "and data/ beside the executable)", file, TM_DATADIR);
+                      "../share/touchmine and data/ beside the executable)", file, TM_DATADIR);
 }

@@ -82,7 +82,8 @@ static inline const lex_entry *tm_lexicon_find(const tm_lexicon *lex, const char
 const char *tm_lexicon_emoji(const tm_lexicon *lex, uint32_t cp, size_t *len);
 
 /* Where the shipped data lives: $TOUCHMINE_DATA, the compiled-in TM_DATADIR,
- * then data/ next to the executable's source tree. Writes the path of file
+ * then ../share/touchmine from the executable (a relocated install), then
+ * data/ of the source tree the executable was built in. Writes the path of file
  * (e.g. "vader/vader_lexicon.txt") to out; TM_ENOTFOUND saying where it looked. */
 int tm_text_data_path(const char *file, char *out, size_t cap, tm_error *err);
 
