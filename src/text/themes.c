@@ -312,6 +312,15 @@ static double nps_value(const nps_counts *c) {
   return c->responses ? 100.0 * (double)(c->promoters - c->detractors) / (double)c->responses : 0;
 }
 
+/* Document indices by customer, then by position (a total order: deterministic). */
+static int cmp_by_customer(const void *a, const void *b, void *tcp) {
+  const text_corpus *tc = tcp;
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int64_t cx = tc->doc[x].customer_id, cy = tc->doc[y].customer_id;
+  if (cx != cy) return cx < cy ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
 static int save(tm_warehouse *wh, themes_ctx *x, const nps_counts *nps, int64_t *run_id, tm_error *err) {
   const text_corpus *tc = x->tc;
   corpus_terms *ct = x->ct;
@@ -366,11 +375,7 @@ static int save(tm_warehouse *wh, themes_ctx *x, const nps_counts *nps, int64_t 
   size_t no = 0;
   for (size_t d = 0; d < tc->n; d++)
     if (tc->doc[d].customer_id) order[no++] = d;
-  for (size_t i = 1; i < no; i++) { /* stable insertion by customer; n is the feedback count */
-    size_t v = order[i], j = i;
-    while (j > 0 && tc->doc[order[j - 1]].customer_id > tc->doc[v].customer_id) { order[j] = order[j - 1]; j--; }
-    order[j] = v;
-  }
+  qsort_r(order, no, sizeof *order, cmp_by_customer, (void *)tc);
   for (size_t i = 0; i < no && !rc;) {
     int64_t cust = tc->doc[order[i]].customer_id;
     size_t j = i;
