@@ -23,7 +23,8 @@ LDSAN   :=
 endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -fopenmp -Iinclude -Isrc $(CFLAGS_PKG)
+PREFIX  ?= /usr/local
+CFLAGS  += -std=c11 -D_GNU_SOURCE -DTM_DATADIR='"$(PREFIX)/share/touchmine"' $(OPT) $(WARN) -fopenmp -Iinclude -Isrc $(CFLAGS_PKG)
 LDLIBS  += $(LIBS_PKG) $(LIBS_PLAIN) -fopenmp -lm -lpthread
 LDFLAGS += $(LDSAN)
 
@@ -36,7 +37,7 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libtouchmine.a
 BIN     := $(BUILD)/touchmine
 
-.PHONY: all deps check demo bench clean fuzz
+.PHONY: all deps check demo bench clean fuzz install
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -60,6 +61,12 @@ $(BUILD)/header.ok: include/touchmine.h
 	echo '#include "touchmine.h"' | $(CC) -std=c11 -Wall -Wextra -Werror -pedantic -Iinclude -x c -fsyntax-only -
 	echo '#include "touchmine.h"' | c++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -x c++ -fsyntax-only -
 	@touch $@
+
+# The binary and its data (the sentiment lexicons, with their licence).
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/touchmine
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/touchmine
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/touchmine/
 
 deps:
 	@scripts/install-deps.sh

@@ -15,6 +15,8 @@ int cmd_segment(int argc, char **argv);
 int cmd_paths(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
 int cmd_cohorts(int argc, char **argv);
+int cmd_sentiment(int argc, char **argv);
+int cmd_themes(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -25,6 +27,8 @@ static const cli_command commands[] = {
     {"paths", cmd_paths, "customer journeys: top paths, transitions, time to convert, patterns"},
     {"funnel", cmd_funnel, "conversion funnels: ordered, strict or any order, with a window"},
     {"cohorts", cmd_cohorts, "cohort retention of activity or revenue, any number of intervals"},
+    {"sentiment", cmd_sentiment, "sentiment of texts or of the warehouse feedback (VADER)"},
+    {"themes", cmd_themes, "feedback themes, pain points and NPS"},
 };
 
 static void usage(FILE *f) {

@@ -433,6 +433,57 @@ typedef struct tm_paths_options {
 int tm_paths_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_paths_options *opt,
                      tm_error *err);
 
+/* ---- text ---- */
+
+/* Sentiment of free text by the method of VADER (Hutto & Gilbert, ICWSM 2014):
+ * lexicon valence with negation, boosters, "but", capitals, ! and ?, emoticons,
+ * emoji and idioms. Fidelity mode reproduces the reference Python
+ * implementation; improved mode scores negated negatives ("no problem", "not
+ * the worst") as mildly positive. docs/text.md. */
+typedef struct tm_sentiment tm_sentiment;
+typedef struct tm_sentiment_options {
+  const char *lexicon_path;  /* NULL: the shipped VADER lexicon; VADER or AFINN format */
+  const char *emoji_path;    /* NULL: the shipped emoji lexicon */
+  int improved;              /* 0 fidelity, 1 improved */
+} tm_sentiment_options;
+typedef struct tm_sentiment_scores {
+  double neg, neu, pos, compound;  /* shares of the text, and the normalised score -1..1 */
+} tm_sentiment_scores;
+
+/* Loads the lexicons. TM_ENOTFOUND (the data folder: set TOUCHMINE_DATA),
+ * TM_EIO, TM_EFORMAT (file:line:reason) or TM_ENOMEM. */
+int tm_sentiment_open(tm_sentiment **out, const tm_sentiment_options *opt, tm_error *err);
+void tm_sentiment_close(tm_sentiment *s);
+/* Scores text[0..len) (any bytes). Not thread-safe per handle. 0 or TM_ENOMEM. */
+int tm_sentiment_score(tm_sentiment *s, const char *text, size_t len, tm_sentiment_scores *out);
+/* "positive" (compound >= 0.05), "negative" (<= -0.05) or "neutral". */
+const char *tm_sentiment_label(double compound);
+/* Scores every text of a file in order: one text per line, or with column the
+ * named column of a CSV (delimiter detected). fn is called per text with its
+ * 0-based row; a non-zero return stops with TM_ECANCELED. TM_EIO, TM_EFORMAT
+ * (file:line:reason) or TM_ENOTFOUND (no such column). */
+typedef int (*tm_sentiment_row_fn)(void *payload, uint64_t row, const tm_sentiment_scores *sc);
+int tm_sentiment_file(tm_sentiment *s, const char *path, const char *column, tm_sentiment_row_fn fn,
+                      void *payload, tm_error *err);
+
+typedef struct tm_text_db_options {
+  const char *truth_path;    /* synth truth.json: accuracy against the planted labels */
+  tm_progress_fn progress;
+  void *progress_payload;
+} tm_text_db_options;
+/* Scores the warehouse's feedback texts (PII scrubbed first) and replaces
+ * text_runs / text_sentiment / text_customer. The doc holds the label counts,
+ * per-customer means and, with a truth file, accuracy and a confusion table. */
+int tm_sentiment_db(tm_doc **out, tm_warehouse *wh, tm_sentiment *s, const tm_text_db_options *opt,
+                    tm_error *err);
+/* Themes of the feedback texts (PII scrubbed, sentiment scored with s):
+ * TF-IDF terms and phrases overall and per channel, rating band and segment
+ * (latest segment run), pain points (aspect terms of negative texts by volume
+ * x negativity), NPS from 0-10 ratings and the detractors' terms. Replaces
+ * text_themes, text_customer_themes and text_nps; adds a text_runs row. */
+int tm_themes_compute(tm_doc **out, tm_warehouse *wh, tm_sentiment *s, const tm_text_db_options *opt,
+                      tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif
