@@ -12,6 +12,8 @@ int cmd_ingest(int argc, char **argv);
 int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -19,6 +21,8 @@ static const cli_command commands[] = {
     {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
     {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
+    {"report", cmd_report, "the dashboard as one self-contained HTML file"},
+    {"serve", cmd_serve, "the live dashboard and its JSON API over HTTP"},
 };
 
 static void usage(FILE *f) {
