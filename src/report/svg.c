@@ -28,9 +28,12 @@ static void fmt_num(char *buf, size_t n, double v, const char *unit) {
   else if (a >= 1e9) snprintf(num, sizeof num, "%.2fB", v / 1e9);
   else if (a >= 1e6) snprintf(num, sizeof num, "%.2fM", v / 1e6);
   else if (a >= 1e4) snprintf(num, sizeof num, "%.1fk", v / 1e3);
-  else if (a >= 100 || v == floor(v)) snprintf(num, sizeof num, "%.0f", v);
-  else if (a >= 1) snprintf(num, sizeof num, "%.2f", v);
-  else snprintf(num, sizeof num, "%.3g", v);
+  else if (a >= 1 || v == 0) { /* up to 2 decimals, trailing zeros dropped */
+    snprintf(num, sizeof num, "%.2f", v);
+    char *e = num + strlen(num) - 1;
+    while (*e == '0') *e-- = 0;
+    if (*e == '.') *e = 0;
+  } else snprintf(num, sizeof num, "%.3g", v);
   snprintf(buf, n, "%s%s%s", num, unit && *unit && strcmp(unit, "%") ? " " : "", unit ? unit : "");
 }
 
