@@ -272,7 +272,7 @@ static void section(sb *b, const rp_section *s, rp_ctx *cx, tm_error *err, int *
 static void head(sb *b, int mode) {
   sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-             "<title>touchmine dashboard</title>\n");
+             "<link rel=\"icon\" href=\"data:,\">\n<title>touchmine dashboard</title>\n");
   if (mode == TM_PAGE_LIVE) {
     sb_puts(b, "<link rel=\"stylesheet\" href=\"/assets/dashboard.css\">\n");
   } else {

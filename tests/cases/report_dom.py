@@ -25,7 +25,6 @@ class Page(HTMLParser):
             v = a.get(k) or ""
             if v and not v.startswith("#") and not v.startswith("data:"):
                 self.external.append(v)
-        if tag == "link": self.external.append(a.get("href", "link"))
         if tag == "script": self.scripts += 1
         if tag == "section" and "data-section" in a:
             self.sec = {"name": a["data-section"], "empty": False, "charts": [], "values": [], "text": ""}
