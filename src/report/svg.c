@@ -140,7 +140,7 @@ void svg_bar(sb *b, const char *title, const char *axis, const char *unit, size_
 
 void svg_line(sb *b, const char *title, const char *axis, const char *unit, size_t n, const char *const *x,
               size_t ns, const rp_series *s, const double *lo_band, const double *hi_band) {
-  const double left = 64, right = 16, top = 34, bottom = 52, h = 300;
+  const double left = 64, right = 30, top = 34, bottom = 52, h = 300;
   double lo = 0, hi = 0;
   for (size_t k = 0; k < ns; k++) range_of(s[k].v, n, &lo, &hi);
   if (lo_band) range_of(lo_band, n, &lo, &hi);
@@ -221,21 +221,31 @@ void svg_line(sb *b, const char *title, const char *axis, const char *unit, size
 /* ---------------------------------------------------------------------- pie */
 
 void svg_pie(sb *b, const char *title, const char *unit, size_t n, const char *const *labels, const double *v) {
-  /* At most 7 slices: the smallest beyond that go to "other" (input is largest first). */
-  size_t m = n > 7 ? 6 : n;
-  double other = 0, total = 0;
+  /* Positive values only, largest first; beyond 6 slices the rest is "other". */
+  size_t *ord = tm_calloc(n + 1, sizeof *ord), k = 0;
+  if (!ord) {
+    b->oom = 1;
+    return;
+  }
   for (size_t i = 0; i < n; i++)
     if (isfinite(v[i]) && v[i] > 0) {
-      total += v[i];
-      if (i >= m) other += v[i];
+      size_t j = k++;
+      while (j > 0 && v[ord[j - 1]] < v[i]) ord[j] = ord[j - 1], j--;
+      ord[j] = i;
     }
+  size_t m = k > 7 ? 6 : k;
+  double other = 0, total = 0;
+  for (size_t i = 0; i < k; i++) {
+    total += v[ord[i]];
+    if (i >= m) other += v[ord[i]];
+  }
   double h = 260, cx = 130, cy = 130, r = 110, r0 = 62;
   open_figure(b, "pie", title, h);
   double a = -M_PI / 2;
   size_t slices = m + (other > 0);
   for (size_t i = 0; i < slices && total > 0; i++) {
-    double val = i < m ? (isfinite(v[i]) && v[i] > 0 ? v[i] : 0) : other;
-    const char *lab = i < m ? labels[i] : "other";
+    double val = i < m ? v[ord[i]] : other;
+    const char *lab = i < m ? labels[ord[i]] : "other";
     double frac = val / total, a2 = a + frac * 2 * M_PI;
     if (frac >= 0.9999) a2 = a + 2 * M_PI - 1e-4;
     int large = frac > 0.5;
@@ -261,6 +271,10 @@ void svg_pie(sb *b, const char *title, const char *unit, size_t n, const char *c
   fmt_num(num, sizeof num, total, unit);
   sb_printf(b, "<text class=\"big\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>", cx, cy + 6, num);
   sb_printf(b, "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">total</text>\n", cx, cy + 22);
+  if (total <= 0) /* nothing to share out: an empty ring, so the chart still reads */
+    sb_printf(b, "<circle class=\"mark\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\" fill=\"none\" stroke=\"#ccc\" stroke-width=\"%.0f\"><title>no values</title></circle>",
+              cx, cy, (r + r0) / 2, r - r0);
+  tm_free(ord);
   close_figure(b, NULL);
 }
 
@@ -291,7 +305,7 @@ void svg_heatmap(sb *b, const char *title, const char *xaxis, const char *yaxis,
   size_t every = nc > 24 ? (nc + 23) / 24 : 1;
   for (size_t j = 0; j < nc; j += every) {
     sb_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">", left + cw * ((double)j + 0.5), top - 6);
-    label_text(b, cols[j], 6);
+    label_text(b, cols[j], cw * (double)every / 7 > 4 ? (size_t)(cw * (double)every / 7) : 4);
     sb_puts(b, "</text>");
   }
   for (size_t i = 0; i < nr; i++) {
@@ -324,13 +338,13 @@ void svg_heatmap(sb *b, const char *title, const char *xaxis, const char *yaxis,
   for (int k = 0; k < 20; k++) {
     char col[8];
     viridis(k / 19.0, col);
-    sb_printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"8\" height=\"10\" fill=\"%s\"/>", W - 200 + k * 8.0, ly, col);
+    sb_printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"8\" height=\"10\" fill=\"%s\"/>", W - 230 + k * 8.0, ly, col);
   }
   char a[64], z[64];
   fmt_num(a, sizeof a, share ? 100 * lo : lo, unit);
   fmt_num(z, sizeof z, share ? 100 * hi : hi, unit);
-  sb_printf(b, "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>", W - 204, ly + 9, a);
-  sb_printf(b, "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\">%s</text>\n", W - 36, ly + 9, z);
+  sb_printf(b, "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>", W - 234, ly + 9, a);
+  sb_printf(b, "<text class=\"tick\" x=\"%.0f\" y=\"%.0f\">%s</text>\n", W - 66, ly + 9, z);
   sb_printf(b, "<text class=\"axis\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">", left + (W - left) / 2 - 100, h - 16);
   sb_html(b, xaxis);
   sb_printf(b, "</text><text class=\"axis\" x=\"4\" y=\"%.0f\">", top - 6);
