@@ -264,6 +264,13 @@ void rp_draw_segments(sb *b, const tm_doc *d, const rp_ctx *cx) {
     double *x = nums(b, pts, 0, 0, n, 1), *y = nums(b, pts, 1, 0, n, 1);
     sb_puts(b, "<div>");
     if (x && y) svg_scatter(b, "Recency against monetary value", "days since last purchase", "monetary value (base currency)", n, x, y);
+    int64_t of = 0;
+    if (!tm_doc_get_int(d, "rfm_points_of", &of) && (size_t)of > n) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "Sampled: %zu of %lld customers (an even 1-in-%lld spread by customer id).", n,
+               (long long)of, (long long)(of / 100000 > 1 ? of / 100000 : 1));
+      note(b, msg);
+    }
     sb_puts(b, "</div>");
     tm_free(x), tm_free(y);
   }
@@ -398,6 +405,12 @@ void rp_draw_clv(sb *b, const tm_doc *d, const rp_ctx *cx) {
     double *x = nums(b, pts, 0, 0, n, 100), *y = nums(b, pts, 1, 0, n, 1);
     sb_puts(b, "<div>");
     if (x && y) svg_scatter(b, "Probability alive against predicted CLV", "P(alive) (%)", "predicted CLV (base currency)", n, x, y);
+    int64_t of = 0;
+    if (!tm_doc_get_int(d, "customers", &of) && (size_t)of > n) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "Sampled: %zu of %lld customers (an even spread by customer id).", n, (long long)of);
+      note(b, msg);
+    }
     sb_puts(b, "</div>");
     tm_free(x), tm_free(y);
   }

@@ -15,6 +15,7 @@
 #include "store/warehouse_int.h"
 
 #define TOP 20
+#define SAMPLE_STR "100000" /* points kept for a scatter, about */
 
 /* ------------------------------------------------------------ SQL -> table */
 
@@ -140,8 +141,12 @@ static int load_segments(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   T("rfm_grid", "Customers by recency and frequency score", "iiir",
     "SELECT r, f, count(*) AS customers, avg(monetary) AS mean_monetary FROM customer_rfm WHERE run_id = " RFM_ONLY
     " GROUP BY 1, 2 ORDER BY 1, 2");
+  /* Scatters keep at most about 100,000 customers: a fixed 1-in-k sample by
+   * customer id (ids are hashes, so the sample is an even spread). */
+  S("rfm_points_of", "SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY);
   T("rfm_points", "Recency and monetary value per customer", "rr",
-    "SELECT recency_days, monetary FROM customer_rfm WHERE run_id = " RFM_ONLY " ORDER BY customer_id");
+    "SELECT recency_days, monetary FROM customer_rfm WHERE run_id = " RFM_ONLY " AND abs(customer_id) % "
+    "max(1, (SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY ") / " SAMPLE_STR ") = 0 ORDER BY customer_id");
   return 0;
 }
 
@@ -197,7 +202,9 @@ static int load_clv(tm_doc *doc, rp_ctx *cx, tm_error *err) {
     "FROM clv_customer c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.run_id = "
     "(SELECT max(run_id) FROM clv_customer) ORDER BY c.clv DESC LIMIT 20");
   T("clv_points", "P(alive) and CLV per customer", "rr",
-    "SELECT p_alive, clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer) ORDER BY customer_id");
+    "SELECT p_alive, clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer) AND abs(customer_id) % "
+    "max(1, (SELECT count(*) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)) / " SAMPLE_STR
+    ") = 0 ORDER BY customer_id");
   return 0;
 }
 
