@@ -20,11 +20,23 @@
 extern const unsigned char tm_asset_dashboard_css[], tm_asset_dashboard_js[];
 extern const size_t tm_asset_dashboard_css_len, tm_asset_dashboard_js_len;
 
+typedef struct nps_figures {
+  double nps;
+  int64_t responses;
+  const char *source;
+} nps_figures;
+
 struct tm_dashboard {
   tm_warehouse *wh;
   const tm_dataset *ds;
   tm_doc *summary;
+  nps_figures nps;     /* not filtered: read once */
+  int has_churn_model;
+  double churn_model;
 };
+
+static void nps_of(tm_warehouse *wh, nps_figures *n);
+static int model_churn(tm_warehouse *wh, double *rate);
 
 int tm_dashboard_new(tm_dashboard **out, tm_warehouse *wh, const tm_dataset *ds, tm_error *err) {
   tm_dashboard *d = tm_calloc(1, sizeof *d);
@@ -35,6 +47,8 @@ int tm_dashboard_new(tm_dashboard **out, tm_warehouse *wh, const tm_dataset *ds,
     tm_free(d);
     return rc;
   }
+  nps_of(wh, &d->nps);
+  d->has_churn_model = model_churn(wh, &d->churn_model);
   *out = d;
   return 0;
 }
@@ -73,12 +87,6 @@ static rp_filter to_rp(const tm_dashboard_filter *f) {
 }
 
 /* ------------------------------------------------------------------- tiles */
-
-typedef struct nps_figures {
-  double nps;
-  int64_t responses;
-  const char *source;
-} nps_figures;
 
 /* NPS: the latest `themes` run's figure, else straight from 0–10 ratings. */
 static void nps_of(tm_warehouse *wh, nps_figures *n) {
@@ -176,14 +184,12 @@ static void tiles(sb *b, tm_dashboard *d, const tm_doc *kpi) {
   tile(b, "aov", "Average order value", get_r(kpi, "aov"), get_r(kpi, "aov_prev"), K_MONEY, 1, NULL);
   tile(b, "conversion", "Conversion (active → purchase)", get_r(kpi, "conversion"), get_r(kpi, "conversion_prev"),
        K_SHARE, 1, NULL);
-  double churn;
-  if (model_churn(d->wh, &churn))
-    tile(b, "churn", "Churn risk ≥ 50% (churn model)", churn, NAN, K_SHARE, 0, "latest touchmine churn run");
+  if (d->has_churn_model)
+    tile(b, "churn", "Churn risk ≥ 50% (churn model)", d->churn_model, NAN, K_SHARE, 0, "latest touchmine churn run");
   else
     tile(b, "churn", "Churn (inactive this period)", get_r(kpi, "inactivity_churn"), get_r(kpi, "inactivity_churn_prev"),
          K_SHARE, 0, NULL);
-  nps_figures n;
-  nps_of(d->wh, &n);
+  nps_figures n = d->nps;
   char hint[96];
   snprintf(hint, sizeof hint, "%lld responses, from %s", (long long)n.responses, *n.source ? n.source : "no survey");
   tile(b, "nps", "NPS", n.nps, NAN, K_SCORE, 1, hint);
@@ -386,10 +392,8 @@ int tm_dashboard_json(char **out, size_t *len, tm_dashboard *d, const char *sect
   if (rc) return rc;
   if (!strcmp(section_name, "summary")) {
     /* the KPIs under the filter (scalars, by_month, by_channel) plus the filter-free summary tables */
-    double churn;
-    nps_figures n;
-    nps_of(d->wh, &n);
-    if (model_churn(d->wh, &churn) && tm_doc_set_real(kpi, "churn_model", churn)) rc = tm_error_nomem(err);
+    nps_figures n = d->nps;
+    if (d->has_churn_model && tm_doc_set_real(kpi, "churn_model", d->churn_model)) rc = tm_error_nomem(err);
     if (!rc && isfinite(n.nps) && (tm_doc_set_real(kpi, "nps", n.nps) || tm_doc_set_int(kpi, "nps_responses", n.responses)))
       rc = tm_error_nomem(err);
     if (!rc && !(rc = rp_copy_table(kpi, d->summary, "touchpoint_map", err)) &&

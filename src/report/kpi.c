@@ -120,6 +120,7 @@ int rp_kpi_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const r
     bool guest = c == ds->ncust;
     if (seg && (guest || !bsearch(&ds->cust_id[c], members, nmembers, sizeof *members, cmp_i64))) continue;
     bool any = false, act[3] = {0}, bought[3] = {0};
+    int64_t memo_day = INT64_MIN, memo_month = 0;
     int64_t last_month = INT64_MIN;
     for (size_t i = ds->off[c]; i < ds->off[c + 1]; i++) {
       if (ch_want && ds->channel[i] != ch_want) continue;
@@ -137,7 +138,9 @@ int rp_kpi_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const r
         if (is_purchase) bought[p] = true, t.orders[p]++, t.order_cents[p] += cents;
       }
       if (ts < scope_from || ts >= scope_to) continue;
-      int64_t mo = month_of(ts) - m0;
+      int64_t day = day_of(ts);
+      if (day != memo_day) memo_day = day, memo_month = month_of(ts) - m0; /* time-sorted: days repeat */
+      int64_t mo = memo_month;
       if (mo >= 0 && (size_t)mo < nmo) {
         mo_ev[mo]++, mo_ct[mo] += cents, mo_or[mo] += is_purchase;
         if (!guest && mo != last_month) mo_cu[mo]++, last_month = mo;
