@@ -33,6 +33,8 @@ struct tm_dashboard {
   nps_figures nps;     /* not filtered: read once */
   int has_churn_model;
   double churn_model;
+  char *section_html[32]; /* sections that no filter changes, rendered once */
+  size_t section_len[32];
 };
 
 static void nps_of(tm_warehouse *wh, nps_figures *n);
@@ -56,6 +58,7 @@ int tm_dashboard_new(tm_dashboard **out, tm_warehouse *wh, const tm_dataset *ds,
 void tm_dashboard_free(tm_dashboard *d) {
   if (!d) return;
   tm_doc_free(d->summary);
+  for (size_t i = 0; i < 32; i++) tm_free(d->section_html[i]);
   tm_free(d);
 }
 
@@ -152,7 +155,8 @@ static void tile(sb *b, const char *key, const char *label, double v, double pre
     double diff = v - prev;
     int up = diff > 0, good = diff == 0 ? -1 : (up == higher_is_better);
     char ch[64];
-    if (k == K_SHARE) snprintf(ch, sizeof ch, "%+.1f pts", 100 * diff);
+    if (diff == 0) snprintf(ch, sizeof ch, "no change");
+    else if (k == K_SHARE) snprintf(ch, sizeof ch, "%+.1f pts", 100 * diff);
     else if (k == K_SCORE) snprintf(ch, sizeof ch, "%+.1f", diff);
     else if (prev != 0) snprintf(ch, sizeof ch, "%+.1f%%", 100 * diff / fabs(prev));
     else snprintf(ch, sizeof ch, "new");
@@ -360,7 +364,20 @@ int tm_dashboard_html(char **out, size_t *len, tm_dashboard *d, const tm_dashboa
   if (mode == TM_PAGE_LIVE) filter_form(&b, d, f);
   tiles(&b, d, kpi);
   rp_ctx cx = {d->wh, kpi, d->summary, db};
-  for (size_t i = 0; i < rp_nsections && !rc; i++) section(&b, &rp_sections[i], &cx, err, &rc);
+  for (size_t i = 0; i < rp_nsections && !rc; i++) {
+    /* only the summary depends on the filter; the others are kept once rendered */
+    int keep = strcmp(rp_sections[i].name, "summary") && i < 32;
+    if (keep && d->section_html[i]) {
+      sb_put(&b, d->section_html[i], d->section_len[i]);
+      continue;
+    }
+    sb one = {0};
+    section(&one, &rp_sections[i], &cx, err, &rc);
+    if (one.oom && !rc) rc = tm_error_nomem(err);
+    if (!rc) sb_put(&b, one.s, one.len);
+    if (!rc && keep) d->section_html[i] = one.s, d->section_len[i] = one.len;
+    else sb_free(&one);
+  }
   sb_puts(&b, "</main>\n");
   foot(&b, mode);
   tm_doc_free(kpi);
