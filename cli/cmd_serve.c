@@ -1,6 +1,7 @@
 /*
  * cmd_serve.c — touchmine serve: the live dashboard until SIGINT or SIGTERM.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -39,7 +40,13 @@ int cmd_serve(int argc, char **argv) {
       if (!cli_parse_count(optarg, &v) || v < 1 || v > 65535) return cli_usage("serve", "--port must be 1..65535");
       o.port = (unsigned)v;
       break;
-    case 'b': o.bind = optarg; break;
+    case 'b': {
+      unsigned char addr[4];
+      if (inet_pton(AF_INET, optarg, addr) != 1)
+        return cli_usage("serve", "--bind '%s' is not an IPv4 address (e.g. 127.0.0.1 or 0.0.0.0)", optarg);
+      o.bind = optarg;
+      break;
+    }
     case 't':
       if (!cli_parse_count(optarg, &v) || v < 1 || v > 256) return cli_usage("serve", "--threads must be 1..256");
       o.threads = (unsigned)v;
