@@ -117,11 +117,14 @@ static int load_quality(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   int rc;
   if ((rc = rp_copy_table(doc, cx->summary, "completeness", err)) || (rc = rp_copy_table(doc, cx->summary, "rejects", err)))
     return rc;
-  S("rows_read", "SELECT coalesce(sum(read), 0) FROM ingest_runs");
-  S("rows_rejected", "SELECT count(*) FROM rejects");
-  S("duplicates_dropped", "SELECT coalesce(sum(duplicates), 0) FROM ingest_runs");
-  S("identity_merges", "SELECT count(*) FROM identity_edges WHERE merged = 1");
-  S("quarantined_identifiers", "SELECT count(*) FROM identities WHERE status = 'quarantined'");
+  /* the summary counted these already (scans of millions of identity rows) */
+  static const char *const keys[] = {"rows_read", "rows_rejected", "duplicates_dropped", "identity_merges",
+                                     "quarantined_identifiers"};
+  for (size_t i = 0; i < TM_ARRAY_LEN(keys); i++) {
+    int64_t v;
+    if (cx->summary && !tm_doc_get_int(cx->summary, keys[i], &v) && tm_doc_set_int(doc, keys[i], v))
+      return tm_error_nomem(err);
+  }
   T("rejects_by_source", "Rejected rows by source", "si",
     "SELECT s.name AS source, count(*) AS rows FROM rejects r JOIN sources s ON s.id = r.source_id GROUP BY 1 ORDER BY 2 DESC");
   return 0;
