@@ -85,6 +85,8 @@ eq "clv: a binned or plotted scatter and bars" "$(A '[.sections.clv.charts[].kin
 eq "churn: the top reason counts 2 of the riskiest" "$(has churn 'no purchase in 90 days: 2')" true
 eq "churn tile = SQL over model_scores (share with risk >= 0.5)" "$(A .kpis.churn)" \
    "$(sqlite3 "$db" "SELECT printf('%.6f', avg(score >= 0.5)) FROM model_scores WHERE run_id = 1")"
+eq "segments: a persona card with its escaped name and what sets it apart" \
+   "$(A '.sections.segments.text | contains("Loyal <b>big</b> spenders") and contains("orders +1.8 sd")')" true
 eq "sentiment: the pain point is a bar" "$(has sentiment 'late delivery: 7.75')" true
 eq "NPS tile = text_nps" "$(A .kpis.nps)" "20.000000"
 eq "forecast: a line with the interval band" "$(A '[.sections.forecast.charts[] | select(.kind == "line")] | length > 0')" true
