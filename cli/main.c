@@ -17,6 +17,8 @@ int cmd_funnel(int argc, char **argv);
 int cmd_cohorts(int argc, char **argv);
 int cmd_sentiment(int argc, char **argv);
 int cmd_themes(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -29,6 +31,8 @@ static const cli_command commands[] = {
     {"cohorts", cmd_cohorts, "cohort retention of activity or revenue, any number of intervals"},
     {"sentiment", cmd_sentiment, "sentiment of texts or of the warehouse feedback (VADER)"},
     {"themes", cmd_themes, "feedback themes, pain points and NPS"},
+    {"report", cmd_report, "the dashboard as one self-contained HTML file"},
+    {"serve", cmd_serve, "the live dashboard and its JSON API over HTTP"},
 };
 
 static void usage(FILE *f) {

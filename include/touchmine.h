@@ -484,6 +484,69 @@ int tm_sentiment_db(tm_doc **out, tm_warehouse *wh, tm_sentiment *s, const tm_te
 int tm_themes_compute(tm_doc **out, tm_warehouse *wh, tm_sentiment *s, const tm_text_db_options *opt,
                       tm_error *err);
 
+/* ---- dashboard ---- */
+
+/* The dashboard (docs/report.md): KPI tiles under a filter and one section per
+ * analysis, read from the warehouse's result tables (the latest run of each),
+ * as one self-contained HTML page or as JSON (docs/api.md). */
+typedef struct tm_dashboard tm_dashboard;
+
+typedef struct tm_dashboard_filter {
+  int version;             /* TM_DASHBOARD_FILTER_VERSION */
+  int64_t from_ms, to_ms;  /* the current period [from, to); 0: the last 30 days of data */
+  const char *channel;     /* touchpoints of this channel only (NULL: all) */
+  const char *region;      /* touchpoints of this (event) region only */
+  const char *segment;     /* customers of this segment of the latest segment run (RFM first) */
+} tm_dashboard_filter;
+
+#define TM_DASHBOARD_FILTER_VERSION 1
+#define TM_DASHBOARD_FILTER_INIT {TM_DASHBOARD_FILTER_VERSION, 0, 0, NULL, NULL, NULL}
+
+/* Computes what does not depend on a filter (the summary and data quality).
+ * wh and ds are borrowed and must outlive the dashboard. Not thread-safe: one
+ * call at a time per dashboard. */
+int tm_dashboard_new(tm_dashboard **out, tm_warehouse *wh, const tm_dataset *ds, tm_error *err);
+void tm_dashboard_free(tm_dashboard *d);
+
+enum { TM_PAGE_STANDALONE = 0, /* CSS and JS inline: one file that opens anywhere */
+       TM_PAGE_LIVE = 1 };     /* for `serve`: a filter form, assets from /assets/ */
+
+/* The page as HTML in *out (NUL-terminated, *len bytes; free with tm_free_buffer).
+ * TM_EINVAL for a bad filter (message says why), TM_EDB, TM_ENOMEM. */
+int tm_dashboard_html(char **out, size_t *len, tm_dashboard *d, const tm_dashboard_filter *f, int mode,
+                      tm_error *err);
+/* One section's figures as JSON: "summary" (KPIs under f plus the summary
+ * tables) or a section name (docs/api.md). TM_ENOTFOUND for an unknown name. */
+int tm_dashboard_json(char **out, size_t *len, tm_dashboard *d, const char *section, const tm_dashboard_filter *f,
+                      tm_error *err);
+/* The section names, in page order; *n gets their count. */
+const char *const *tm_dashboard_sections(size_t *n);
+/* A compiled-in page asset ("dashboard.css", "dashboard.js"), or NULL. */
+const unsigned char *tm_dashboard_asset(const char *name, size_t *len, const char **content_type);
+void tm_free_buffer(char *p);
+
+/* The live dashboard over HTTP (libmicrohttpd): the page at /, the JSON API at
+ * /api/..., assets at /assets/.... GET and HEAD only; the warehouse is opened
+ * read-only. */
+typedef struct tm_server tm_server;
+
+typedef struct tm_server_options {
+  int version;            /* TM_SERVER_OPTIONS_VERSION */
+  const char *bind;       /* address to listen on (NULL: 127.0.0.1) */
+  unsigned port;          /* 0: 8080 */
+  unsigned threads;       /* worker threads (0: 4) */
+  size_t max_request;     /* largest request line + headers, bytes (0: 8192) */
+} tm_server_options;
+
+#define TM_SERVER_OPTIONS_VERSION 1
+#define TM_SERVER_OPTIONS_INIT {TM_SERVER_OPTIONS_VERSION, NULL, 0, 0, 0}
+
+/* Opens db read-only, loads the dataset and starts serving in background
+ * threads; returns once it listens. TM_EIO when the address cannot be bound. */
+int tm_server_start(tm_server **out, const char *db, const tm_server_options *opt, tm_error *err);
+/* Stops accepting, finishes requests in flight, frees everything. */
+void tm_server_stop(tm_server *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on generated sample data: synth -> ingest -> identity -> summary -> RFM.
+# The main job on generated sample data: synth -> ingest -> identity -> summary -> RFM -> report.
 # Writes into ./demo (sample exports, truth.json, the warehouse demo/touchmine.db).
 set -euo pipefail
 BIN=${BIN:-build/touchmine}
@@ -23,3 +23,7 @@ echo "== RFM segments"
 "$BIN" segment --by rfm --db "$out/touchmine.db" --limit 12
 echo
 echo "The warehouse is $out/touchmine.db — query it with: sqlite3 $out/touchmine.db 'SELECT * FROM touchpoints LIMIT 5'"
+echo
+echo "== dashboard"
+"$BIN" report --db "$out/touchmine.db" --out "$out/report.html"
+echo "The dashboard is $(cd "$out" && pwd)/report.html — open it in a browser, or serve it live with: $BIN serve --db $out/touchmine.db"

@@ -507,3 +507,13 @@ int tm_doc_write_table(const tm_doc *d, const char *name, FILE *f, tm_format fmt
   if (fflush(f) != 0 || ferror(f)) return tm_error_set(err, TM_EIO, "cannot write output");
   return 0;
 }
+
+/* For renderers other than the three above (the HTML dashboard). */
+const char *tm_table_title(const tm_table *t) { return t->title; }
+tm_coltype tm_table_col_type(const tm_table *t, size_t col) { return col < t->ncols ? t->cols[col].type : TM_COL_STR; }
+int tm_table_is_null(const tm_table *t, size_t row, size_t col) {
+  const cell *c = get_cell(t, row, col);
+  return !c || c->kind == CELL_NULL;
+}
+size_t tm_doc_table_count(const tm_doc *d) { return d->ntables; }
+const tm_table *tm_doc_table_at(const tm_doc *d, size_t i) { return i < d->ntables ? d->tables[i] : NULL; }

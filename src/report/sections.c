@@ -1,0 +1,316 @@
+/*
+ * sections.c — the dashboard's sections: each loads its figures from the
+ * warehouse (the latest run of the analysis behind it, docs/report.md) into a
+ * tm_doc, and draws that doc as charts plus data tables. The JSON API serves
+ * the same docs, so the page and the API always agree.
+ *
+ * A section whose tables are empty says which command fills them.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "report/report_int.h"
+#include "report/sections.h"
+#include "store/warehouse_int.h"
+
+#define TOP 20
+#define SAMPLE_STR "100000" /* points kept for a scatter, about */
+
+/* ------------------------------------------------------------ SQL -> table */
+
+/* Runs sql into a new table of doc. types: one letter per column, s(tring),
+ * i(nteger), r(eal) or %(share). A missing table (an older warehouse) gives an
+ * empty table: the section then says there is no data. */
+static int sql_table(tm_doc *doc, tm_warehouse *wh, const char *name, const char *title, const char *types,
+                     const char *sql, tm_error *err) {
+  tm_table *t;
+  if (tm_table_new(&t, name, title) || tm_doc_add_table(doc, t)) return tm_error_nomem(err);
+  sqlite3_stmt *st;
+  int missing = sqlite3_prepare_v2(wh->db, sql, -1, &st, NULL) != SQLITE_OK;
+  size_t nc = strlen(types);
+  for (size_t c = 0; c < nc; c++) {
+    const char *cn = missing ? "?" : sqlite3_column_name(st, (int)c);
+    tm_coltype ty = types[c] == 'i' ? TM_COL_INT : types[c] == 'r' ? TM_COL_REAL : types[c] == '%' ? TM_COL_SHARE : TM_COL_STR;
+    if (tm_table_add_col(t, cn ? cn : "?", ty) < 0) {
+      sqlite3_finalize(st);
+      return tm_error_nomem(err);
+    }
+  }
+  if (missing) return 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (tm_table_add_row(t)) goto oom;
+    for (size_t c = 0; c < nc; c++) {
+      int col = (int)c, r = 0;
+      if (sqlite3_column_type(st, col) == SQLITE_NULL) continue;
+      if (types[c] == 's') r = tm_table_set_str(t, col, (const char *)sqlite3_column_text(st, col));
+      else if (types[c] == 'i') r = tm_table_set_int(t, col, sqlite3_column_int64(st, col));
+      else r = tm_table_set_real(t, col, sqlite3_column_double(st, col));
+      if (r) goto oom;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return tm_wh_fail(wh, err, name);
+  return 0;
+oom:
+  sqlite3_finalize(st);
+  return tm_error_nomem(err);
+}
+
+static int sql_scalar(tm_doc *doc, tm_warehouse *wh, const char *key, const char *sql, tm_error *err) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(wh->db, sql, -1, &st, NULL) != SQLITE_OK) return 0; /* absent table: no scalar */
+  int rc = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    int ty = sqlite3_column_type(st, 0);
+    if (ty == SQLITE_INTEGER) rc = tm_doc_set_int(doc, key, sqlite3_column_int64(st, 0));
+    else if (ty == SQLITE_FLOAT) rc = tm_doc_set_real(doc, key, sqlite3_column_double(st, 0));
+    else if (ty == SQLITE_TEXT) rc = tm_doc_set_str(doc, key, (const char *)sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  return rc ? tm_error_nomem(err) : 0;
+}
+
+#define T(name, title, types, sql) \
+  if ((rc = sql_table(doc, cx->wh, name, title, types, sql, err))) return rc
+#define S(key, sql) \
+  if ((rc = sql_scalar(doc, cx->wh, key, sql, err))) return rc
+
+/* Copies table name of src into doc. */
+int rp_copy_table(tm_doc *doc, const tm_doc *src, const char *name, tm_error *err) {
+  const tm_table *s = src ? tm_doc_table(src, name) : NULL;
+  if (!s) return 0;
+  tm_table *t;
+  if (tm_table_new(&t, name, tm_table_title(s)) || tm_doc_add_table(doc, t)) return tm_error_nomem(err);
+  for (size_t c = 0; c < tm_table_cols(s); c++)
+    if (tm_table_add_col(t, tm_table_col_name(s, c), tm_table_col_type(s, c)) < 0) return tm_error_nomem(err);
+  for (size_t r = 0; r < tm_table_rows(s); r++) {
+    if (tm_table_add_row(t)) return tm_error_nomem(err);
+    for (size_t c = 0; c < tm_table_cols(s); c++) {
+      if (tm_table_is_null(s, r, c)) continue;
+      int e = tm_table_col_type(s, c) == TM_COL_STR ? tm_table_set_str(t, (int)c, tm_table_get_str(s, r, c))
+              : tm_table_col_type(s, c) == TM_COL_INT ? tm_table_set_int(t, (int)c, tm_table_get_int(s, r, c))
+                                                      : tm_table_set_real(t, (int)c, tm_table_get_real(s, r, c));
+      if (e) return tm_error_nomem(err);
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ loaders */
+
+#define RFM_RUN "(SELECT id FROM segment_runs ORDER BY kind = 'rfm' DESC, id DESC LIMIT 1)"
+#define RFM_ONLY "(SELECT max(id) FROM segment_runs WHERE kind = 'rfm')"
+#define CHURN_RUN "(SELECT max(id) FROM model_runs WHERE kind = 'churn')"
+
+static int load_summary(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  if ((rc = rp_copy_table(doc, cx->kpi, "by_month", err)) || (rc = rp_copy_table(doc, cx->kpi, "by_channel", err)) ||
+      (rc = rp_copy_table(doc, cx->summary, "touchpoint_map", err)) || (rc = rp_copy_table(doc, cx->summary, "by_type", err)) ||
+      (rc = rp_copy_table(doc, cx->summary, "by_region", err)))
+    return rc;
+  return 0;
+}
+
+static int load_quality(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  if ((rc = rp_copy_table(doc, cx->summary, "completeness", err)) || (rc = rp_copy_table(doc, cx->summary, "rejects", err)))
+    return rc;
+  /* the summary counted these already (scans of millions of identity rows) */
+  static const char *const keys[] = {"rows_read", "rows_rejected", "duplicates_dropped", "identity_merges",
+                                     "quarantined_identifiers"};
+  for (size_t i = 0; i < TM_ARRAY_LEN(keys); i++) {
+    int64_t v;
+    if (cx->summary && !tm_doc_get_int(cx->summary, keys[i], &v) && tm_doc_set_int(doc, keys[i], v))
+      return tm_error_nomem(err);
+  }
+  T("rejects_by_source", "Rejected rows by source", "si",
+    "SELECT s.name AS source, count(*) AS rows FROM rejects r JOIN sources s ON s.id = r.source_id GROUP BY 1 ORDER BY 2 DESC");
+  return 0;
+}
+
+static int load_segments(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  S("run_id", "SELECT id FROM " RFM_RUN);
+  S("kind", "SELECT kind FROM segment_runs WHERE id = " RFM_RUN);
+  T("segment_sizes", "Customers and revenue by segment", "sir",
+    "SELECT s.segment, count(*) AS customers, coalesce(sum(r.monetary), 0) AS revenue FROM customer_segments s "
+    "LEFT JOIN customer_rfm r ON r.customer_id = s.customer_id AND r.run_id = " RFM_ONLY " WHERE s.run_id = " RFM_RUN
+    " GROUP BY 1 ORDER BY 2 DESC, 1");
+  T("personas", "Persona cards", "sis%%sss",
+    "SELECT segment, customers, name, customer_share, revenue_share, top_channels, top_regions, distinguishing "
+    "FROM segment_profiles WHERE run_id = (SELECT max(run_id) FROM segment_profiles) ORDER BY customers DESC");
+  T("rfm_grid", "Customers by recency and frequency score", "iiir",
+    "SELECT r, f, count(*) AS customers, avg(monetary) AS mean_monetary FROM customer_rfm WHERE run_id = " RFM_ONLY
+    " GROUP BY 1, 2 ORDER BY 1, 2");
+  /* Scatters keep at most about 100,000 customers: a fixed 1-in-k sample by
+   * customer id (ids are hashes, so the sample is an even spread). */
+  S("rfm_points_of", "SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY);
+  T("rfm_points", "Recency and monetary value per customer", "rr",
+    "SELECT recency_days, monetary FROM customer_rfm WHERE run_id = " RFM_ONLY " AND abs(customer_id) % "
+    "max(1, (SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY ") / " SAMPLE_STR ") = 0 ORDER BY customer_id");
+  return 0;
+}
+
+static int load_rules(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  S("view", "SELECT view FROM rule_runs ORDER BY id DESC LIMIT 1");
+  S("baskets", "SELECT baskets FROM rule_runs ORDER BY id DESC LIMIT 1");
+  T("rules", "Association rules by lift", "issrrrr",
+    "SELECT rank, antecedent, consequent, support, confidence, lift, q_value FROM assoc_rules WHERE run_id = "
+    "(SELECT max(run_id) FROM assoc_rules) ORDER BY rank LIMIT 200");
+  return 0;
+}
+
+static int load_journeys(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  T("transitions", "Next steps", "ssir",
+    "SELECT from_step, to_step, count, probability FROM path_transitions WHERE run_id = "
+    "(SELECT max(run_id) FROM path_transitions) ORDER BY count DESC LIMIT 400");
+  T("top_paths", "Most common paths", "sisi",
+    "SELECT direction, rank, path, customers FROM top_paths WHERE run_id = (SELECT max(run_id) FROM top_paths) "
+    "ORDER BY direction DESC, rank LIMIT 40");
+  return 0;
+}
+
+static int load_funnel(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  T("funnel", "Funnel steps", "sisi%%r",
+    "SELECT breakdown, step_no, step, entered, conversion, drop_off, median_seconds FROM funnel_steps WHERE run_id = "
+    "(SELECT max(run_id) FROM funnel_steps) ORDER BY breakdown <> 'all', breakdown, step_no LIMIT 2000");
+  return 0;
+}
+
+static int load_cohorts(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  T("retention", "Cohort retention", "siir",
+    "SELECT cohort, period, size, value FROM cohort_retention WHERE run_id = (SELECT max(run_id) FROM cohort_retention) "
+    "ORDER BY cohort, period LIMIT 5000");
+  return 0;
+}
+
+static int load_clv(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  S("customers", "SELECT count(*) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)");
+  S("total_clv", "SELECT sum(clv) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)");
+  S("horizon_days", "SELECT horizon_days FROM clv_runs ORDER BY id DESC LIMIT 1");
+  T("clv_bands", "Customers by predicted CLV", "sirr",
+    "WITH c AS (SELECT clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)), "
+    "q AS (SELECT clv, ntile(10) OVER (ORDER BY clv) AS decile FROM c) "
+    "SELECT 'decile ' || decile AS band, count(*) AS customers, min(clv) AS min_clv, sum(clv) AS total_clv "
+    "FROM q GROUP BY decile ORDER BY decile DESC");
+  T("clv_top", "Most valuable customers", "srrrr",
+    "SELECT coalesce(k.customer_key, c.customer_id) AS customer, c.clv, c.p_alive, c.expected_purchases, c.monetary "
+    "FROM clv_customer c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.run_id = "
+    "(SELECT max(run_id) FROM clv_customer) ORDER BY c.clv DESC LIMIT 20");
+  T("clv_points", "P(alive) and CLV per customer", "rr",
+    "SELECT p_alive, clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer) AND abs(customer_id) % "
+    "max(1, (SELECT count(*) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)) / " SAMPLE_STR
+    ") = 0 ORDER BY customer_id");
+  return 0;
+}
+
+static int load_churn(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  S("model", "SELECT model FROM model_runs WHERE id = " CHURN_RUN);
+  S("auc", "SELECT auc FROM model_runs WHERE id = " CHURN_RUN);
+  S("customers", "SELECT count(*) FROM model_scores WHERE run_id = " CHURN_RUN);
+  S("churn_rate", "SELECT avg(score >= 0.5) FROM model_scores WHERE run_id = " CHURN_RUN);
+  T("deciles", "Churn rate by risk decile", "ii%%r",
+    "SELECT decile, customers, rate, lift FROM model_deciles WHERE run_id = " CHURN_RUN " ORDER BY decile");
+  T("importance", "What drives churn (feature importance)", "sr",
+    "SELECT feature, importance FROM model_importance WHERE run_id = " CHURN_RUN " ORDER BY importance DESC LIMIT 15");
+  /* top reasons among the riskiest tenth: the first three ;-separated reasons */
+  T("reasons", "Top reasons among the riskiest customers", "si",
+    "WITH RECURSIVE hi AS (SELECT reasons || ';' AS rest FROM model_scores WHERE run_id = " CHURN_RUN
+    " AND decile = 1 AND reasons IS NOT NULL), "
+    "split(reason, rest) AS (SELECT NULL, rest FROM hi UNION ALL SELECT trim(substr(rest, 1, instr(rest, ';') - 1)), "
+    "substr(rest, instr(rest, ';') + 1) FROM split WHERE rest <> '') "
+    "SELECT reason, count(*) AS customers FROM split WHERE reason IS NOT NULL AND reason <> '' GROUP BY 1 "
+    "ORDER BY 2 DESC, 1 LIMIT 12");
+  T("at_risk", "Customers most at risk", "sris",
+    "SELECT coalesce(k.customer_key, s.customer_id) AS customer, s.score, s.decile, s.reasons FROM model_scores s "
+    "LEFT JOIN customers k ON k.id = s.customer_id WHERE s.run_id = " CHURN_RUN " ORDER BY s.score DESC LIMIT 20");
+  return 0;
+}
+
+static int load_sentiment(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  S("nps", "SELECT nps FROM text_nps ORDER BY run_id DESC LIMIT 1");
+  S("responses", "SELECT responses FROM text_nps ORDER BY run_id DESC LIMIT 1");
+  T("labels", "Texts by sentiment", "sir",
+    "SELECT label, count(*) AS texts, avg(compound) AS mean_compound FROM text_sentiment WHERE run_id = "
+    "(SELECT max(run_id) FROM text_sentiment) GROUP BY 1 ORDER BY 2 DESC");
+  T("pain_points", "Pain points", "sirr",
+    "SELECT term, docs, pain_score, mean_compound FROM text_themes WHERE run_id = (SELECT max(run_id) FROM text_themes) "
+    "AND scope = 'pain' ORDER BY pain_score DESC, docs DESC LIMIT 15");
+  T("themes", "Themes", "ssirr",
+    "SELECT scope, term, docs, weight, mean_compound FROM text_themes WHERE run_id = (SELECT max(run_id) FROM text_themes) "
+    "AND scope <> 'pain' ORDER BY scope, weight DESC LIMIT 300");
+  T("nps", "Net promoter score", "iiiir",
+    "SELECT responses, promoters, passives, detractors, nps FROM text_nps ORDER BY run_id DESC LIMIT 1");
+  return 0;
+}
+
+static int load_forecast(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  int rc;
+  S("method", "SELECT method FROM forecast_runs ORDER BY id DESC LIMIT 1");
+  S("grain", "SELECT grain FROM forecast_runs ORDER BY id DESC LIMIT 1");
+  T("points", "Actuals, fit and forecast", "ssrrrrr",
+    "SELECT series, period, actual, fitted, forecast, lo, hi FROM forecast_points WHERE run_id = "
+    "(SELECT max(run_id) FROM forecast_points) ORDER BY series, period LIMIT 5000");
+  T("accuracy", "Forecast accuracy", "ssrrr",
+    "SELECT series, method, mape, smape, mase FROM forecast_series WHERE run_id = (SELECT max(run_id) FROM "
+    "forecast_series) ORDER BY series");
+  return 0;
+}
+
+/* A/B tests, attribution and anomalies have no tables in the schema yet: the
+ * loader looks for them by name so that the section fills in once they exist. */
+static int load_future(tm_doc *doc, rp_ctx *cx, const char *prefix, tm_error *err) {
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%s%%' ORDER BY name", prefix);
+  return sql_table(doc, cx->wh, "tables", "Result tables", "s", sql, err);
+}
+static int load_abtest(tm_doc *doc, rp_ctx *cx, tm_error *err) { return load_future(doc, cx, "abtest", err); }
+static int load_attribution(tm_doc *doc, rp_ctx *cx, tm_error *err) { return load_future(doc, cx, "attribution", err); }
+static int load_anomalies(tm_doc *doc, rp_ctx *cx, tm_error *err) { return load_future(doc, cx, "anomal", err); }
+
+const rp_section rp_sections[] = {
+    {"summary", "Summary and touchpoint map", "touchmine ingest", load_summary, rp_draw_summary},
+    {"quality", "Data quality", "touchmine ingest", load_quality, rp_draw_quality},
+    {"segments", "Segments and personas", "touchmine segment --by rfm; touchmine segment --by cluster", load_segments, rp_draw_segments},
+    {"rules", "Association rules", "touchmine rules", load_rules, rp_draw_rules},
+    {"journeys", "Journeys: next steps", "touchmine paths", load_journeys, rp_draw_journeys},
+    {"funnel", "Funnel", "touchmine funnel", load_funnel, rp_draw_funnel},
+    {"cohorts", "Cohort retention", "touchmine cohorts", load_cohorts, rp_draw_cohorts},
+    {"clv", "Customer lifetime value", "touchmine clv", load_clv, rp_draw_clv},
+    {"churn", "Churn risk", "touchmine churn", load_churn, rp_draw_churn},
+    {"sentiment", "Sentiment and pain points", "touchmine sentiment; touchmine themes", load_sentiment,
+     rp_draw_sentiment},
+    {"forecast", "Forecast", "touchmine forecast", load_forecast, rp_draw_forecast},
+    {"abtest", "A/B tests", "touchmine abtest", load_abtest, rp_draw_future},
+    {"attribution", "Attribution", "touchmine attribution", load_attribution, rp_draw_future},
+    {"anomalies", "Anomalies", "touchmine anomalies", load_anomalies, rp_draw_future},
+};
+const size_t rp_nsections = TM_ARRAY_LEN(rp_sections);
+
+const rp_section *rp_section_find(const char *name) {
+  for (size_t i = 0; i < rp_nsections; i++)
+    if (!strcmp(rp_sections[i].name, name)) return &rp_sections[i];
+  return NULL;
+}
+
+int rp_section_load(tm_doc **out, const rp_section *s, rp_ctx *cx, tm_error *err) {
+  tm_doc *doc;
+  if (tm_doc_new(&doc, s->title)) return tm_error_nomem(err);
+  int rc = s->load(doc, cx, err);
+  if (rc) {
+    tm_doc_free(doc);
+    return rc;
+  }
+  *out = doc;
+  return 0;
+}
