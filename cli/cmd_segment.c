@@ -62,6 +62,10 @@ int cmd_segment(int argc, char **argv) {
                                        {"as-of", required_argument, 0, 'a'},
                                        {"format", required_argument, 0, 'f'},
                                        {"limit", required_argument, 0, 'l'},
+                                       {"algorithm", required_argument, 0, 'A'},
+                                       {"max-iter", required_argument, 0, 'I'},
+                                       {"batch", required_argument, 0, 'B'},
+                                       {"rules", required_argument, 0, 'R'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   const char *db = cli_default_db(), *by = NULL;
@@ -70,6 +74,8 @@ int cmd_segment(int argc, char **argv) {
   tm_dataset_options dopt = TM_DATASET_OPTIONS_INIT;
   tm_rfm_options ropt = TM_RFM_OPTIONS_INIT;
   tm_cluster_options copt = TM_CLUSTER_OPTIONS_INIT;
+  tm_cluster_algorithm calg = TM_CLUSTER_ALGORITHM_INIT;
+  const char *rules_path = NULL;
   unsigned long long num;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -94,6 +100,22 @@ int cmd_segment(int argc, char **argv) {
       copt.restarts = (int)num;
       break;
     case 't': copt.truth_path = optarg; break;
+    case 'A':
+      if (!strcmp(optarg, "auto")) calg.algorithm = TM_KMEANS_AUTO;
+      else if (!strcmp(optarg, "lloyd")) calg.algorithm = TM_KMEANS_LLOYD;
+      else if (!strcmp(optarg, "hamerly")) calg.algorithm = TM_KMEANS_HAMERLY;
+      else if (!strcmp(optarg, "minibatch")) calg.algorithm = TM_KMEANS_MINIBATCH;
+      else return cli_usage("segment", "--algorithm must be lloyd, hamerly, minibatch or auto");
+      break;
+    case 'I':
+      if (!cli_parse_count(optarg, &num) || num < 1 || num > 100000) return cli_usage("segment", "--max-iter must be 1 to 100000");
+      copt.max_iter = (int)num;
+      break;
+    case 'B':
+      if (!cli_parse_count(optarg, &num) || num < 1 || num > 100000000) return cli_usage("segment", "--batch must be 1 to 100000000");
+      calg.batch = num;
+      break;
+    case 'R': rules_path = optarg; break;
     case 'd': db = optarg; break;
     case 'a':
       if (cli_parse_time(optarg, &dopt.as_of_ms))
@@ -111,6 +133,7 @@ int cmd_segment(int argc, char **argv) {
     }
   }
   if (optind < argc) return cli_usage("segment", "unexpected argument '%s'", argv[optind]);
+  if (rules_path) return cli_usage("segment", "--rules is not available in this build");
   if (!by) return cli_usage("segment", "say which segmentation: --by rfm or --by cluster");
   bool cluster = !strcmp(by, "cluster"), rfm = !strcmp(by, "rfm");
   static const char *const rules[] = {"demographic", "geographic", "psychographic", "firmographic",
@@ -129,7 +152,7 @@ int cmd_segment(int argc, char **argv) {
   int rc;
   dopt.progress = cli_progress;
   if (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
-      (cluster ? tm_cluster_compute(&doc, ds, wh, &copt, &err)
+      (cluster ? tm_cluster_compute_with(&doc, ds, wh, &copt, &calg, &err)
        : rfm   ? tm_rfm_compute(&doc, ds, wh, &ropt, &err)
                : tm_segment_rules(&doc, ds, wh, by, &err))) {
     rc = err.code == TM_EINVAL ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);

@@ -193,8 +193,18 @@ static int save(tm_warehouse *wh, const tm_dataset *ds, const tm_features *f, co
 
 int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,
                        tm_error *err) {
+  return tm_cluster_compute_with(out, ds, wh, opt, NULL, err);
+}
+
+int tm_cluster_compute_with(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,
+                            const tm_cluster_algorithm *alg, tm_error *err) {
   static const tm_cluster_options defaults = TM_CLUSTER_OPTIONS_INIT;
+  static const tm_cluster_algorithm alg_defaults = TM_CLUSTER_ALGORITHM_INIT;
   if (!opt) opt = &defaults;
+  if (!alg) alg = &alg_defaults;
+  if (alg->algorithm < TM_KMEANS_AUTO || alg->algorithm > TM_KMEANS_MINIBATCH)
+    return tm_error_set(err, TM_EINVAL, "--algorithm: say lloyd, hamerly, minibatch or auto");
+  tm_kmeans_params kp = {opt->k, opt->restarts, opt->max_iter, opt->seed, (tm_kmeans_alg)alg->algorithm, (size_t)alg->batch};
   if (opt->k < 0 || opt->k > 1000) return tm_error_set(err, TM_EINVAL, "--k %d: give 1 to 1000 clusters, or auto", opt->k);
   tm_features f;
   tm_kmeans_result km = {0};
@@ -204,7 +214,7 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
   size_t ns = 0;
   quality q = {0};
   int64_t run_id = 0;
-  int rc = tm_features_build(&f, ds, err);
+  int rc = tm_features_build(&f, ds, wh, err);
   if (rc) return rc;
   if (!(sample = draw_sample(f.n, opt->seed, &ns))) goto oom;
   if (opt->k == 0) { /* choose k by the sampled silhouette */
@@ -222,7 +232,8 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
     for (int k = 2; k <= kmax; k++) {
       tm_kmeans_result trial;
       quality tq;
-      if ((rc = tm_kmeans(&trial, f.x, f.n, f.d, k, opt->restarts, opt->max_iter, opt->seed, err))) goto fail;
+      kp.k = k;
+      if ((rc = tm_kmeans_run(&trial, f.x, f.n, f.d, &kp, err))) goto fail;
       if (assess(&f, &trial, sample, ns, &tq)) {
         tm_kmeans_free(&trial);
         goto oom;
@@ -242,7 +253,7 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
       }
     }
   } else {
-    if ((rc = tm_kmeans(&km, f.x, f.n, f.d, opt->k, opt->restarts, opt->max_iter, opt->seed, err))) goto fail;
+    if ((rc = tm_kmeans_run(&km, f.x, f.n, f.d, &kp, err))) goto fail;
     if (assess(&f, &km, sample, ns, &q)) goto oom;
   }
   int k = km.k;
@@ -257,7 +268,11 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
       tm_doc_set_real(doc, "inertia", km.inertia) || tm_doc_set_int(doc, "iterations", km.iterations) ||
       tm_doc_set_real(doc, "silhouette", q.silhouette) || tm_doc_set_real(doc, "calinski_harabasz", q.ch) ||
       tm_doc_set_real(doc, "davies_bouldin", q.db) || tm_doc_set_int(doc, "seed", (int64_t)opt->seed) ||
-      tm_doc_set_int(doc, "run_id", run_id))
+      tm_doc_set_int(doc, "run_id", run_id) || tm_doc_set_str(doc, "algorithm", tm_kmeans_alg_name(km.alg)) ||
+      tm_doc_set_int(doc, "sentiment_customers", (int64_t)f.sentiment_customers) ||
+      tm_doc_set_str(doc, "review_sentiment",
+                     f.sentiment_customers ? "included (text_customer.mean_compound; 0 for customers without texts)"
+                                           : "left out: text_customer has no rows (run touchmine sentiment --db first)"))
     goto oom;
   if (opt->truth_path) {
     double ari = 0;
