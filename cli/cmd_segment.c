@@ -137,11 +137,9 @@ int cmd_segment(int argc, char **argv) {
   if (!by) return cli_usage("segment", "say which segmentation: --by rfm or --by cluster");
   bool cluster = !strcmp(by, "cluster"), rfm = !strcmp(by, "rfm");
   static const char *const rules[] = {"demographic", "geographic", "psychographic", "firmographic",
-                                      "technographic", "value", "behavioural"};
+                                      "technographic", "value", "behavioural", "needs"};
   bool rule = false;
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule |= !strcmp(by, rules[i]);
-  if (!strcmp(by, "needs"))
-    return cli_usage("segment", "--by needs is not available yet: it groups customers by the themes of their feedback");
   if (!cluster && !rfm && !rule)
     return cli_usage("segment", "--by %s: say rfm, cluster, demographic, geographic, psychographic, firmographic, "
                                 "technographic, value or behavioural", by);

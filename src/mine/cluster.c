@@ -294,7 +294,15 @@ int tm_cluster_compute_with(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh
     for (size_t j = 0; j < f.d; j++)
       if (tm_table_set_real(seg, (int)j + 3, f.mean[j] + f.sd[j] * km.centers[(size_t)c * f.d + j])) goto oom;
   }
-  if (tm_persona_table(doc, ds, &f, km.assign, k)) goto oom;
+  {
+    uint32_t *seg_of = tm_malloc((ds->ncust ? ds->ncust : 1) * sizeof *seg_of);
+    if (!seg_of) goto oom;
+    for (size_t c = 0; c < ds->ncust; c++) seg_of[c] = UINT32_MAX;
+    for (size_t r = 0; r < f.n; r++) seg_of[f.cust[r]] = km.assign[r];
+    rc = tm_personas(doc, wh, run_id, ds, &f, seg_of, (size_t)k, NULL, err);
+    tm_free(seg_of);
+    if (rc) goto fail;
+  }
   if (tm_table_new(&asg, "assignments", "Customers and their segment") || tm_doc_add_table(doc, asg)) goto oom;
   if (COL(asg, "customer", TM_COL_STR) || COL(asg, "segment", TM_COL_INT)) goto oom;
   for (size_t r = 0; r < f.n; r++)
