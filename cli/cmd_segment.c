@@ -133,13 +133,15 @@ int cmd_segment(int argc, char **argv) {
     }
   }
   if (optind < argc) return cli_usage("segment", "unexpected argument '%s'", argv[optind]);
-  if (rules_path) return cli_usage("segment", "--rules is not available in this build");
+  if (rules_path && by) return cli_usage("segment", "give --by KIND or --rules FILE, not both");
+  if (rules_path) by = "rules";
   if (!by) return cli_usage("segment", "say which segmentation: --by rfm or --by cluster");
   bool cluster = !strcmp(by, "cluster"), rfm = !strcmp(by, "rfm");
   static const char *const rules[] = {"demographic", "geographic", "psychographic", "firmographic",
                                       "technographic", "value", "behavioural", "needs"};
   bool rule = false;
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) rule |= !strcmp(by, rules[i]);
+  if (rules_path) rule = true;
   if (!cluster && !rfm && !rule)
     return cli_usage("segment", "--by %s: say rfm, cluster, demographic, geographic, psychographic, firmographic, "
                                 "technographic, value or behavioural", by);
@@ -152,8 +154,10 @@ int cmd_segment(int argc, char **argv) {
   if (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
       (cluster ? tm_cluster_compute_with(&doc, ds, wh, &copt, &calg, &err)
        : rfm   ? tm_rfm_compute(&doc, ds, wh, &ropt, &err)
+       : rules_path ? tm_segment_rules_file(&doc, ds, wh, rules_path, &err)
                : tm_segment_rules(&doc, ds, wh, by, &err))) {
-    rc = err.code == TM_EINVAL ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);
+    bool usage = err.code == TM_EINVAL || (rules_path && (err.code == TM_EFORMAT || err.code == TM_EIO));
+    rc = usage ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);
   } else if (format == CLI_CSV) {
     cli_progress_done();
     rc = tm_doc_write_table(doc, rfm ? "rfm" : "assignments", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err)
