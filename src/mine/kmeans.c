@@ -27,10 +27,7 @@ static double dist2(const double *a, const double *b, size_t d) {
  * transposed (d x k) so the inner loop runs over centres in SIMD lanes; then
  * the nearest (lowest index on ties) and the two smallest distances.
  * Compiled twice, for AVX2 and baseline x86-64, picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 nearest(const double *restrict xi, const double *restrict ct, size_t d, int k, double *restrict acc, double *b1,
         double *b2) {
   for (int c = 0; c < k; c++) acc[c] = 0;
@@ -48,6 +45,68 @@ nearest(const double *restrict xi, const double *restrict ct, size_t d, int k, d
   }
   *b1 = best, *b2 = second;
   return bi;
+}
+
+/* The same for 8 consecutive points at once, SIMD lanes over the points
+ * (two vectors of 4), two centres at a time for independent chains. Each
+ * point's distance is summed over dimensions in the same order as in
+ * nearest(), so both give the same answers. d <= BLOCK_MAX_D. */
+#define BLOCK_MAX_D 64
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4i __attribute__((vector_size(32)));
+
+#define blend(m, yes, no) ((v4d)(((v4i)(yes) & (m)) | ((v4i)(no) & ~(m))))
+
+static inline __attribute__((always_inline)) void
+nearest8(const double *restrict x, size_t d, int k, const double *restrict centers, uint32_t *restrict out,
+         double *restrict b1, double *restrict b2) {
+  v4d lo[BLOCK_MAX_D], hi[BLOCK_MAX_D];
+  for (size_t j = 0; j < d; j++) {
+    lo[j] = (v4d){x[j], x[d + j], x[2 * d + j], x[3 * d + j]};
+    hi[j] = (v4d){x[4 * d + j], x[5 * d + j], x[6 * d + j], x[7 * d + j]};
+  }
+  const v4d inf = {DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX};
+  v4d best0 = inf, best1 = inf, sec0 = inf, sec1 = inf;
+  v4i bi0 = {0, 0, 0, 0}, bi1 = bi0;
+#define TM_KM_UPDATE(a, best, sec, bi, cidx)                                                                        \
+  do {                                                                                                             \
+    v4i better = (v4i)(a < best), closer = (v4i)(a < sec);                                                          \
+    sec = blend(better, best, blend(closer, a, sec));                                                              \
+    bi = (cidx & better) | (bi & ~better);                                                                          \
+    best = blend(better, a, best);                                                                                 \
+  } while (0)
+  int c = 0;
+  for (; c + 1 < k; c += 2) {
+    const double *p0 = centers + (size_t)c * d, *p1 = p0 + d;
+    v4d a00 = {0, 0, 0, 0}, a01 = a00, a10 = a00, a11 = a00;
+    for (size_t j = 0; j < d; j++) {
+      v4d c0 = {p0[j], p0[j], p0[j], p0[j]}, c1 = {p1[j], p1[j], p1[j], p1[j]};
+      v4d t00 = lo[j] - c0, t01 = hi[j] - c0, t10 = lo[j] - c1, t11 = hi[j] - c1;
+      a00 += t00 * t00, a01 += t01 * t01, a10 += t10 * t10, a11 += t11 * t11;
+    }
+    v4i i0 = {c, c, c, c}, i1 = {c + 1, c + 1, c + 1, c + 1};
+    TM_KM_UPDATE(a00, best0, sec0, bi0, i0);
+    TM_KM_UPDATE(a01, best1, sec1, bi1, i0);
+    TM_KM_UPDATE(a10, best0, sec0, bi0, i1);
+    TM_KM_UPDATE(a11, best1, sec1, bi1, i1);
+  }
+  for (; c < k; c++) {
+    const double *p0 = centers + (size_t)c * d;
+    v4d a00 = {0, 0, 0, 0}, a01 = a00;
+    for (size_t j = 0; j < d; j++) {
+      v4d c0 = {p0[j], p0[j], p0[j], p0[j]};
+      v4d t00 = lo[j] - c0, t01 = hi[j] - c0;
+      a00 += t00 * t00, a01 += t01 * t01;
+    }
+    v4i i0 = {c, c, c, c};
+    TM_KM_UPDATE(a00, best0, sec0, bi0, i0);
+    TM_KM_UPDATE(a01, best1, sec1, bi1, i0);
+  }
+#undef TM_KM_UPDATE
+  for (int p = 0; p < 4; p++) {
+    out[p] = (uint32_t)bi0[p], b1[p] = best0[p], b2[p] = sec0[p];
+    out[p + 4] = (uint32_t)bi1[p], b1[p + 4] = best1[p], b2[p + 4] = sec1[p];
+  }
 }
 
 static void transpose(const double *centers, size_t d, int k, double *ct) {
@@ -146,20 +205,66 @@ static void update_centers(work *w, size_t d, int k, double *centers) {
   }
 }
 
-static void chunk_add(work *w, size_t chunk, size_t d, int k, const double *xi, uint32_t c) {
-  w->counts[chunk * (size_t)k + c]++;
-  double *s = w->sums + (chunk * (size_t)k + c) * d;
-  for (size_t j = 0; j < d; j++) s[j] += xi[j];
-}
-
 static void chunk_clear(work *w, size_t chunk, size_t d, int k) {
   memset(w->sums + chunk * (size_t)k * d, 0, (size_t)k * d * sizeof *w->sums);
   memset(w->counts + chunk * (size_t)k, 0, (size_t)k * sizeof *w->counts);
 }
 
-/* One pass: every point to its nearest centre (Lloyd), or, with bounds, only
- * the points whose bounds cannot rule a change out (Hamerly); centre sums per
- * chunk. first: no bounds yet, scan everything. Returns points that changed. */
+/* One chunk [lo, hi) of a pass: every point to its nearest centre (Lloyd),
+ * or, with bounds, only the points whose bounds cannot rule a change out
+ * (Hamerly); adds each point to its centre's sums in the chunk's slot.
+ * Returns the points that changed. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static size_t
+scan_chunk(const double *restrict x, size_t lo, size_t hi, size_t d, int k, const double *restrict centers,
+           const double *restrict ct, uint32_t *restrict assign, double *restrict sums, size_t *restrict counts,
+           double *restrict upper, double *restrict lower, const double *restrict half, bool bounded,
+           double *restrict acc) {
+  size_t changed = 0, blk_at = SIZE_MAX;
+  uint32_t blk[8];
+  double blk1[8], blk2[8];
+  for (size_t i = lo; i < hi; i++) {
+    const double *xi = x + i * d;
+    uint32_t a = assign[i];
+    if (bounded) {
+      /* a cannot lose when its distance is below both the lower bound to the
+       * second nearest and half the distance to the nearest other centre;
+       * the margin covers rounding in the bounds */
+      double m = half[a] > lower[i] ? half[a] : lower[i];
+      if (upper[i] * (1 + 1e-9) >= m) {
+        upper[i] = sqrt(dist2(xi, centers + (size_t)a * d, d));
+        if (upper[i] * (1 + 1e-9) >= m) {
+          double b1, b2;
+          uint32_t nb = nearest(xi, ct, d, k, acc, &b1, &b2);
+          upper[i] = sqrt(b1), lower[i] = sqrt(b2);
+          if (nb != a) assign[i] = nb, changed++;
+        }
+      }
+    } else {
+      if ((i - lo) % 8 == 0 && i + 8 <= hi && d <= BLOCK_MAX_D) { /* the next 8 points at once */
+        nearest8(xi, d, k, centers, blk, blk1, blk2);
+        blk_at = i;
+      }
+      double b1, b2;
+      uint32_t nb;
+      if (blk_at != SIZE_MAX && i - blk_at < 8) nb = blk[i - blk_at], b1 = blk1[i - blk_at], b2 = blk2[i - blk_at];
+      else nb = nearest(xi, ct, d, k, acc, &b1, &b2);
+      if (upper) upper[i] = sqrt(b1), lower[i] = sqrt(b2);
+      if (nb != a) assign[i] = nb, changed++;
+    }
+    uint32_t c = assign[i];
+    counts[c]++;
+    double *s = sums + (size_t)c * d;
+#pragma omp simd
+    for (size_t j = 0; j < d; j++) s[j] += xi[j];
+  }
+  return changed;
+}
+
+/* One pass over all points, chunk by chunk (see scan_chunk). first: no
+ * bounds yet, scan everything. Returns the points that changed. */
 static size_t assign_pass(const double *x, size_t n, size_t d, int k, const double *centers, work *w, uint32_t *assign,
                           bool hamerly, bool first, int *failed) {
   size_t changed = 0;
@@ -176,31 +281,9 @@ static size_t assign_pass(const double *x, size_t n, size_t d, int k, const doub
       if (!acc) continue;
       chunk_clear(w, b, d, k);
       size_t hi = (b + 1) * CHUNK < n ? (b + 1) * CHUNK : n;
-      for (size_t i = b * CHUNK; i < hi; i++) {
-        const double *xi = x + i * d;
-        uint32_t a = assign[i];
-        if (hamerly && !first) {
-          /* a cannot lose when its distance is below both the lower bound to the
-           * second nearest and half the distance to the nearest other centre;
-           * the margin covers rounding in the bounds */
-          double m = w->half[a] > w->lower[i] ? w->half[a] : w->lower[i];
-          if (w->upper[i] * (1 + 1e-9) >= m) {
-            w->upper[i] = sqrt(dist2(xi, centers + (size_t)a * d, d));
-            if (w->upper[i] * (1 + 1e-9) >= m) {
-              double b1, b2;
-              uint32_t nb = nearest(xi, w->ct, d, k, acc, &b1, &b2);
-              w->upper[i] = sqrt(b1), w->lower[i] = sqrt(b2);
-              if (nb != a) assign[i] = nb, changed++;
-            }
-          }
-        } else {
-          double b1, b2;
-          uint32_t nb = nearest(xi, w->ct, d, k, acc, &b1, &b2);
-          if (hamerly) w->upper[i] = sqrt(b1), w->lower[i] = sqrt(b2);
-          if (nb != a) assign[i] = nb, changed++;
-        }
-        chunk_add(w, b, d, k, xi, assign[i]);
-      }
+      changed += scan_chunk(x, b * CHUNK, hi, d, k, centers, w->ct, assign, w->sums + b * (size_t)k * d,
+                            w->counts + b * (size_t)k, hamerly ? w->upper : NULL, hamerly ? w->lower : NULL, w->half,
+                            hamerly && !first, acc);
     }
     tm_free(acc);
   }
