@@ -351,7 +351,7 @@ int tm_synth_run(tm_synth_stats *out, const tm_synth_options *opt, tm_error *err
 /* How k-means iterates (tm_cluster_compute_with): Lloyd; Hamerly, exact with
  * distance bounds (the same assignments as Lloyd from the same centres);
  * mini-batch (Sculley, 2010), approximate, for >= 10M customers; auto takes
- * mini-batch from 10M customers and Hamerly below. */
+ * mini-batch from 10M customers, else Lloyd. */
 #define TM_KMEANS_AUTO 0
 #define TM_KMEANS_LLOYD 1
 #define TM_KMEANS_HAMERLY 2

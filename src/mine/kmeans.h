@@ -10,7 +10,7 @@
 #include "core/common.h"
 
 typedef enum tm_kmeans_alg {
-  TM_KM_AUTO = 0,  /* mini-batch from TM_KM_MINIBATCH_FROM rows, else Hamerly */
+  TM_KM_AUTO = 0,  /* tm_kmeans_auto() */
   TM_KM_LLOYD,
   TM_KM_HAMERLY,
   TM_KM_MINIBATCH,
@@ -42,7 +42,7 @@ typedef struct tm_kmeans_params {
  * Returns 0, TM_EINVAL (k < 1 or k > n) or TM_ENOMEM. */
 int tm_kmeans_run(tm_kmeans_result *out, const double *x, size_t n, size_t d, const tm_kmeans_params *p,
                   tm_error *err);
-/* The same with Lloyd or Hamerly (by alg; AUTO = Hamerly) and no restarts. */
+/* The same, never mini-batch (exact). */
 int tm_kmeans(tm_kmeans_result *out, const double *x, size_t n, size_t d, int k, int restarts, int max_iter,
               uint64_t seed, tm_error *err);
 /* Iterates from the given centres (k x d, updated in place) until no point
@@ -53,6 +53,8 @@ int tm_kmeans_iterate(const double *x, size_t n, size_t d, int k, tm_kmeans_alg 
                       uint64_t seed, double *centers, uint32_t *assign, int *iterations);
 /* Sum of squared distances of the points to their assigned centres. */
 double tm_kmeans_inertia(const double *x, size_t n, size_t d, const double *centers, const uint32_t *assign);
+/* What auto runs: mini-batch from TM_KM_MINIBATCH_FROM rows, else Lloyd. */
+tm_kmeans_alg tm_kmeans_auto(size_t n, int k);
 const char *tm_kmeans_alg_name(tm_kmeans_alg alg);
 void tm_kmeans_free(tm_kmeans_result *r);
 
