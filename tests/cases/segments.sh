@@ -107,10 +107,12 @@ eq "rules: segment counts equal an SQL evaluation of the same rules" \
    "$(jq -r '[.segments[] | "\(.segment)=\(.customers)"] | join(";")' "$TM_OUT/rules.json")" \
    "$(q "SELECT group_concat(s || '=' || n, ';') FROM (SELECT s, count(*) n FROM (SELECT CASE WHEN $orders >= 4 THEN 'Frequent' WHEN $london THEN 'Londoners' WHEN $orders > 0 AND 1.0 * $web / $orders > 0.5 AND NOT $rets > 2 THEN 'Web-minded' ELSE 'Other' END s FROM customers c) GROUP BY s ORDER BY s)")"
 eq "rules: saved as a run with profiles" "$(q "SELECT count(*) FROM segment_profiles WHERE run_id = $(jq .run_id "$TM_OUT/rules.json")")" 4
-# hostile and mistaken files: exit 2 with file:line:col, never a crash
+# hostile and mistaken files: exit 2 with file:line:col, never a crash (on a small warehouse, for speed)
+tm synth --customers 150 --days 60 --seed 3 --out "$TM_OUT/small" > /dev/null && \
+  tm ingest --db "$TM_OUT/small.db" --config "$TM_OUT/small/touchmine.ini" > /dev/null 2>&1 || nok "small synth failed"
 bad() { # DESC CONTENT WANT-REGEX
   printf '%b' "$2" > "$TM_OUT/bad.txt"
-  tm segment --rules "$TM_OUT/bad.txt" --db "$db" > /dev/null 2> "$TM_OUT/bad.err"
+  tm segment --rules "$TM_OUT/bad.txt" --db "$TM_OUT/small.db" > /dev/null 2> "$TM_OUT/bad.err"
   local rc=$?
   if [ $rc -eq 2 ] && grep -qE "$3" "$TM_OUT/bad.err"; then ok "rules: $1"; else nok "rules: $1 (exit $rc: $(head -c 200 "$TM_OUT/bad.err"))"; fi
 }
@@ -127,5 +129,5 @@ bad "binary junk" "\\xff\\xfe\\x01\\x02: \\x80\\x81\n" "bad.txt:1:[0-9]+:"
 bad "an empty file" "" "no rules"
 bad "a very long line" "X: $(head -c 5000 /dev/zero | tr '\0' 'a') > 1\n" "longer than 4,096"
 bad "an overflowing number" "X: orders > 1e999\n" "compare orders with a number"
-tm segment --rules "$TM_OUT/nope.txt" --db "$db" > /dev/null 2>&1
+tm segment --rules "$TM_OUT/nope.txt" --db "$TM_OUT/small.db" > /dev/null 2>&1
 eq "rules: a missing file is exit 2" "$?" 2
