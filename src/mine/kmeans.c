@@ -222,38 +222,46 @@ scan_chunk(const double *restrict x, size_t lo, size_t hi, size_t d, int k, cons
            const double *restrict ct, uint32_t *restrict assign, double *restrict sums, size_t *restrict counts,
            double *restrict upper, double *restrict lower, const double *restrict half, bool bounded,
            double *restrict acc) {
-  size_t changed = 0, blk_at = SIZE_MAX;
+  size_t changed = 0, pend[8], np = 0;
   uint32_t blk[8];
-  double blk1[8], blk2[8];
+  double blk1[8], blk2[8], rows[8 * BLOCK_MAX_D];
+  bool blocked = d <= BLOCK_MAX_D;
+  for (size_t i = lo; i < hi;) {
+    /* the next up-to-8 points that need a full scan: all of them for Lloyd;
+     * for Hamerly those whose bounds cannot rule a change out */
+    np = 0;
+    for (; i < hi && np < 8; i++) {
+      uint32_t a = assign[i];
+      if (bounded) {
+        /* a cannot lose when its distance is below both the lower bound to
+         * the second nearest and half the distance to the nearest other
+         * centre; the margin covers rounding in the bounds */
+        double m = half[a] > lower[i] ? half[a] : lower[i];
+        if (upper[i] * (1 + 1e-9) < m) continue;
+        upper[i] = sqrt(dist2(x + i * d, centers + (size_t)a * d, d));
+        if (upper[i] * (1 + 1e-9) < m) continue;
+      }
+      pend[np++] = i;
+    }
+    if (np == 8 && blocked) { /* 8 points at once, gathered into a block when they are not adjacent */
+      const double *src = x + pend[0] * d;
+      if (pend[7] - pend[0] != 7) {
+        for (int p = 0; p < 8; p++) memcpy(rows + (size_t)p * d, x + pend[p] * d, d * sizeof *rows);
+        src = rows;
+      }
+      nearest8(src, d, k, centers, blk, blk1, blk2);
+    } else {
+      for (size_t p = 0; p < np; p++) blk[p] = nearest(x + pend[p] * d, ct, d, k, acc, &blk1[p], &blk2[p]);
+    }
+    for (size_t p = 0; p < np; p++) {
+      size_t j = pend[p];
+      if (upper) upper[j] = sqrt(blk1[p]), lower[j] = sqrt(blk2[p]);
+      if (blk[p] != assign[j]) assign[j] = blk[p], changed++;
+    }
+  }
+  /* centre sums in point order, so Lloyd and Hamerly add the same numbers in the same order */
   for (size_t i = lo; i < hi; i++) {
     const double *xi = x + i * d;
-    uint32_t a = assign[i];
-    if (bounded) {
-      /* a cannot lose when its distance is below both the lower bound to the
-       * second nearest and half the distance to the nearest other centre;
-       * the margin covers rounding in the bounds */
-      double m = half[a] > lower[i] ? half[a] : lower[i];
-      if (upper[i] * (1 + 1e-9) >= m) {
-        upper[i] = sqrt(dist2(xi, centers + (size_t)a * d, d));
-        if (upper[i] * (1 + 1e-9) >= m) {
-          double b1, b2;
-          uint32_t nb = nearest(xi, ct, d, k, acc, &b1, &b2);
-          upper[i] = sqrt(b1), lower[i] = sqrt(b2);
-          if (nb != a) assign[i] = nb, changed++;
-        }
-      }
-    } else {
-      if ((i - lo) % 8 == 0 && i + 8 <= hi && d <= BLOCK_MAX_D) { /* the next 8 points at once */
-        nearest8(xi, d, k, centers, blk, blk1, blk2);
-        blk_at = i;
-      }
-      double b1, b2;
-      uint32_t nb;
-      if (blk_at != SIZE_MAX && i - blk_at < 8) nb = blk[i - blk_at], b1 = blk1[i - blk_at], b2 = blk2[i - blk_at];
-      else nb = nearest(xi, ct, d, k, acc, &b1, &b2);
-      if (upper) upper[i] = sqrt(b1), lower[i] = sqrt(b2);
-      if (nb != a) assign[i] = nb, changed++;
-    }
     uint32_t c = assign[i];
     counts[c]++;
     double *s = sums + (size_t)c * d;
@@ -411,9 +419,9 @@ double tm_kmeans_inertia(const double *x, size_t n, size_t d, const double *cent
 }
 
 tm_kmeans_alg tm_kmeans_auto(size_t n, int k) {
-  /* Hamerly's full scans go one point at a time, Lloyd's blocked kernel 8 at a
-   * time in SIMD lanes: on the benchmark data (k = 8 and 32) Lloyd was faster,
-   * so auto does not pick Hamerly (docs/benchmarks.md) */
+  /* on the benchmark data (overlapping blobs, k = 8 and 32) Hamerly's bounds
+   * ruled out too few points to pay for their upkeep and Lloyd was faster, so
+   * auto does not pick Hamerly (docs/benchmarks.md) */
   (void)k;
   return n >= TM_KM_MINIBATCH_FROM ? TM_KM_MINIBATCH : TM_KM_LLOYD;
 }
