@@ -151,7 +151,7 @@ int cmd_segment(int argc, char **argv) {
   if (optind < argc) return cli_usage("segment", "unexpected argument '%s'", argv[optind]);
   if (rules_path && by) return cli_usage("segment", "give --by KIND or --rules FILE, not both");
   if (rules_path) by = "rules";
-  if (!by) return cli_usage("segment", "say which segmentation: --by rfm or --by cluster");
+  if (!by) return cli_usage("segment", "say which segmentation: --by rfm, --by cluster, another --by KIND (see --help) or --rules FILE");
   bool cluster = !strcmp(by, "cluster"), rfm = !strcmp(by, "rfm");
   static const char *const rules[] = {"demographic", "geographic", "psychographic", "firmographic",
                                       "technographic", "value", "behavioural", "needs"};
@@ -160,7 +160,7 @@ int cmd_segment(int argc, char **argv) {
   if (rules_path) rule = true;
   if (!cluster && !rfm && !rule)
     return cli_usage("segment", "--by %s: say rfm, cluster, demographic, geographic, psychographic, firmographic, "
-                                "technographic, value or behavioural", by);
+                                "technographic, value, behavioural or needs", by);
   tm_error err = {0};
   tm_warehouse *wh = NULL;
   tm_dataset *ds = NULL;
