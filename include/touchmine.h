@@ -547,6 +547,39 @@ int tm_server_start(tm_server **out, const char *db, const tm_server_options *op
 /* Stops accepting, finishes requests in flight, frees everything. */
 void tm_server_stop(tm_server *s);
 
+/* ---- segments ---- */
+
+/* How k-means iterates (tm_cluster_compute_with): Lloyd; Hamerly, exact with
+ * distance bounds (the same assignments as Lloyd from the same centres);
+ * mini-batch (Sculley, 2010), approximate, for >= 10M customers; auto takes
+ * mini-batch from 10M customers, else Lloyd. */
+#define TM_KMEANS_AUTO 0
+#define TM_KMEANS_LLOYD 1
+#define TM_KMEANS_HAMERLY 2
+#define TM_KMEANS_MINIBATCH 3
+
+typedef struct tm_cluster_algorithm {
+  int version;             /* TM_CLUSTER_ALGORITHM_VERSION */
+  int algorithm;           /* TM_KMEANS_* */
+  uint64_t batch;          /* mini-batch size (0 = 4096); iterations are opt->max_iter batches */
+} tm_cluster_algorithm;
+
+#define TM_CLUSTER_ALGORITHM_VERSION 1
+#define TM_CLUSTER_ALGORITHM_INIT {TM_CLUSTER_ALGORITHM_VERSION, TM_KMEANS_AUTO, 0}
+
+/* tm_cluster_compute with a choice of algorithm (NULL = auto); the document
+ * also says which ran (scalar "algorithm"). Cluster, RFM and rule runs also
+ * persist persona profiles to segment_profiles and segment_features. */
+int tm_cluster_compute_with(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,
+                            const tm_cluster_algorithm *alg, tm_error *err);
+
+/* Custom segments from a rules file (docs/segments.md, "Rules files"): lines
+ * "Name: condition", the first matching rule names the customer's segment,
+ * else "Other". The same result document as tm_segment_rules (kind "rules").
+ * Returns TM_EFORMAT with "file:line:col: what ... (what to do)" for a bad
+ * file, TM_EIO when it cannot be read. */
+int tm_segment_rules_file(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const char *path, tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

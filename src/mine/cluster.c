@@ -193,8 +193,18 @@ static int save(tm_warehouse *wh, const tm_dataset *ds, const tm_features *f, co
 
 int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,
                        tm_error *err) {
+  return tm_cluster_compute_with(out, ds, wh, opt, NULL, err);
+}
+
+int tm_cluster_compute_with(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_cluster_options *opt,
+                            const tm_cluster_algorithm *alg, tm_error *err) {
   static const tm_cluster_options defaults = TM_CLUSTER_OPTIONS_INIT;
+  static const tm_cluster_algorithm alg_defaults = TM_CLUSTER_ALGORITHM_INIT;
   if (!opt) opt = &defaults;
+  if (!alg) alg = &alg_defaults;
+  if (alg->algorithm < TM_KMEANS_AUTO || alg->algorithm > TM_KMEANS_MINIBATCH)
+    return tm_error_set(err, TM_EINVAL, "--algorithm: say lloyd, hamerly, minibatch or auto");
+  tm_kmeans_params kp = {opt->k, opt->restarts, opt->max_iter, opt->seed, (tm_kmeans_alg)alg->algorithm, (size_t)alg->batch};
   if (opt->k < 0 || opt->k > 1000) return tm_error_set(err, TM_EINVAL, "--k %d: give 1 to 1000 clusters, or auto", opt->k);
   tm_features f;
   tm_kmeans_result km = {0};
@@ -204,7 +214,7 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
   size_t ns = 0;
   quality q = {0};
   int64_t run_id = 0;
-  int rc = tm_features_build(&f, ds, err);
+  int rc = tm_features_build(&f, ds, wh, err);
   if (rc) return rc;
   if (!(sample = draw_sample(f.n, opt->seed, &ns))) goto oom;
   if (opt->k == 0) { /* choose k by the sampled silhouette */
@@ -222,7 +232,8 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
     for (int k = 2; k <= kmax; k++) {
       tm_kmeans_result trial;
       quality tq;
-      if ((rc = tm_kmeans(&trial, f.x, f.n, f.d, k, opt->restarts, opt->max_iter, opt->seed, err))) goto fail;
+      kp.k = k;
+      if ((rc = tm_kmeans_run(&trial, f.x, f.n, f.d, &kp, err))) goto fail;
       if (assess(&f, &trial, sample, ns, &tq)) {
         tm_kmeans_free(&trial);
         goto oom;
@@ -242,7 +253,7 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
       }
     }
   } else {
-    if ((rc = tm_kmeans(&km, f.x, f.n, f.d, opt->k, opt->restarts, opt->max_iter, opt->seed, err))) goto fail;
+    if ((rc = tm_kmeans_run(&km, f.x, f.n, f.d, &kp, err))) goto fail;
     if (assess(&f, &km, sample, ns, &q)) goto oom;
   }
   int k = km.k;
@@ -257,7 +268,11 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
       tm_doc_set_real(doc, "inertia", km.inertia) || tm_doc_set_int(doc, "iterations", km.iterations) ||
       tm_doc_set_real(doc, "silhouette", q.silhouette) || tm_doc_set_real(doc, "calinski_harabasz", q.ch) ||
       tm_doc_set_real(doc, "davies_bouldin", q.db) || tm_doc_set_int(doc, "seed", (int64_t)opt->seed) ||
-      tm_doc_set_int(doc, "run_id", run_id))
+      tm_doc_set_int(doc, "run_id", run_id) || tm_doc_set_str(doc, "algorithm", tm_kmeans_alg_name(km.alg)) ||
+      tm_doc_set_int(doc, "sentiment_customers", (int64_t)f.sentiment_customers) ||
+      tm_doc_set_str(doc, "review_sentiment",
+                     f.sentiment_customers ? "included (text_customer.mean_compound; 0 for customers without texts)"
+                                           : "left out: text_customer has no rows (run touchmine sentiment --db first)"))
     goto oom;
   if (opt->truth_path) {
     double ari = 0;
@@ -279,7 +294,15 @@ int tm_cluster_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, con
     for (size_t j = 0; j < f.d; j++)
       if (tm_table_set_real(seg, (int)j + 3, f.mean[j] + f.sd[j] * km.centers[(size_t)c * f.d + j])) goto oom;
   }
-  if (tm_persona_table(doc, ds, &f, km.assign, k)) goto oom;
+  {
+    uint32_t *seg_of = tm_malloc((ds->ncust ? ds->ncust : 1) * sizeof *seg_of);
+    if (!seg_of) goto oom;
+    for (size_t c = 0; c < ds->ncust; c++) seg_of[c] = UINT32_MAX;
+    for (size_t r = 0; r < f.n; r++) seg_of[f.cust[r]] = km.assign[r];
+    rc = tm_personas(doc, wh, run_id, ds, &f, seg_of, (size_t)k, NULL, err);
+    tm_free(seg_of);
+    if (rc) goto fail;
+  }
   if (tm_table_new(&asg, "assignments", "Customers and their segment") || tm_doc_add_table(doc, asg)) goto oom;
   if (COL(asg, "customer", TM_COL_STR) || COL(asg, "segment", TM_COL_INT)) goto oom;
   for (size_t r = 0; r < f.n; r++)

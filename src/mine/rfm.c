@@ -15,6 +15,7 @@
 
 #include "core/timeparse.h"
 #include "store/dataset.h"
+#include "mine/persona.h"
 #include "mine/segment_store.h"
 
 typedef struct rfm_row {
@@ -185,6 +186,19 @@ int tm_rfm_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const t
         tm_table_set_real(s, 3, (double)seg_cents[k] / 100.0) ||
         tm_table_set_real(s, 4, total_cents ? (double)seg_cents[k] / (double)total_cents : 0))
       goto oom;
+  }
+  { /* persona cards of the RFM segments */
+    uint32_t *seg = tm_malloc((ds->ncust ? ds->ncust : 1) * sizeof *seg);
+    tm_features f;
+    if (!seg) goto oom;
+    for (size_t c = 0; c < ds->ncust; c++) seg[c] = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) seg[rows[i].c] = (uint32_t)seg_index(segment_of(rows[i].r, rows[i].f));
+    if (!(rc = tm_features_build(&f, ds, wh, err))) {
+      rc = tm_personas(doc, wh, run_id, ds, &f, seg, NSEG, segment_order, err);
+      tm_features_free(&f);
+    }
+    tm_free(seg);
+    if (rc) goto fail;
   }
   tm_free(rows);
   tm_free(order);

@@ -4,6 +4,7 @@
  */
 #ifndef TM_MINE_SEGMENT_STORE_H
 #define TM_MINE_SEGMENT_STORE_H
+#include "core/hashmap.h"
 #include "store/warehouse_int.h"
 
 typedef struct seg_writer {
@@ -19,5 +20,13 @@ int seg_writer_begin(seg_writer *w, tm_warehouse *wh, const char *kind, int64_t 
 int seg_writer_add(seg_writer *w, int64_t customer_id, const char *segment, tm_error *err);
 /* Commits when rc is 0, else rolls back; returns the final code. */
 int seg_writer_end(seg_writer *w, int rc, tm_error *err);
+
+/* The result of a rule-based run (segment_rules.c): seg[c] is customer c's
+ * code in labels. Saves the run and its personas, and fills *out with
+ * scalars kind, customers, run_id (and note_key = note when note_key is
+ * set), tables "segments", "personas", "persona_features", "assignments". */
+
+int seg_finish(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const char *kind, const uint32_t *seg,
+               tm_dict *labels, const char *note_key, const char *note, tm_error *err);
 
 #endif
