@@ -23,5 +23,6 @@ INSERT INTO text_nps VALUES (1, 200, 90, 60, 50, 20.0);
 INSERT INTO forecast_runs VALUES (1, 0, 'month', NULL, 'ets', 12, 2, 1);
 INSERT INTO forecast_points VALUES (1, 'revenue', '2025-01-01', 100, 98, NULL, NULL, NULL), (1, 'revenue', '2025-02-01', 120, 118, NULL, NULL, NULL),
   (1, 'revenue', '2025-03-01', NULL, NULL, 131.5, 110.25, 152.75), (1, 'revenue', '2025-04-01', NULL, NULL, 140, 112, 168);
-INSERT INTO segment_profiles VALUES ((SELECT max(id) FROM segment_runs), 'Champions', 'Loyal <b>big</b> spenders', 300, 0.2, 0.55,
+-- segment runs now save their own profiles: this replaces the Champions card of the latest run with a hostile one.
+INSERT OR REPLACE INTO segment_profiles VALUES ((SELECT max(id) FROM segment_runs), 'Champions', 'Loyal <b>big</b> spenders', 300, 0.2, 0.55,
   'web,store', 'tents', 'North,South', 'orders +1.8 sd; returns -0.9 sd');
