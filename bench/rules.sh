@@ -3,9 +3,10 @@
 # the same run: FIMI retail.dat at min support 1%, 0.1%, 0.05%, 0.01% and a
 # seeded synthetic file of N baskets (bench/rules_gen.c, default 10M) at 1%.
 # Both mine every rule with confidence >= 0.9 at the same absolute minimum
-# support (ceil(fraction x baskets)); the rule counts must agree (a faster
-# wrong answer is not a result). Wall time and peak memory (max RSS, from
-# /usr/bin/time) of whole runs, input reading included; Weka gets -Xmx16g and
+# support (ceil(fraction x baskets)); the rules are compared one by one
+# (bench/rules_compare.py: a faster wrong answer is not a result). Wall time
+# and peak memory (max RSS, from /usr/bin/time) of whole runs, input reading
+# included; Weka gets -Xmx16g and
 # TIMEOUT seconds (default 300). Prints a markdown table.
 #   BIN=build/touchmine N=10000000 TIMEOUT=300 bench/rules.sh
 set -u
@@ -55,6 +56,8 @@ bench() { # label file arff baskets fraction
     wk_s=$SECS wk_mb=$RSS_MB
     wk_rules=$(sed -n 's/^FPGrowth found \([0-9]*\) rules.*/\1/p' "$OUT/weka_${label}_$count.out")
     [ -n "$wk_rules" ] || wk_rules="-"
+    [ "$wk_rules" != "-" ] && echo "- $label at $count: $(/usr/bin/python3 bench/rules_compare.py "$OUT/tm_${label}_$count.out" \
+      "$OUT/weka_${label}_$count.out" "$count" $CONF)" >> "$OUT/compare.txt"
     if [ "$wk_s" = timeout ]; then wk_s=">$TIMEOUT"; ratio=$(awk -v w="$TIMEOUT" -v t="$tm_s" 'BEGIN{printf ">%.1f", w / t}')
     else ratio=$(awk -v w="$wk_s" -v t="$tm_s" 'BEGIN{printf "%.1f", w / (t > 0.005 ? t : 0.005)}'); fi
   fi
@@ -63,7 +66,11 @@ bench() { # label file arff baskets fraction
     "$tm_s" "$tm_mb" "$in_mb" "$per" "$wk_s" "$wk_mb" "$ratio" "$tm_rules" "$wk_rules"
 }
 nret=$(wc -l < "$RETAIL")
+: > "$OUT/compare.txt"
 for f in 0.01 0.001 0.0005 0.0001; do bench retail "$RETAIL" "$OUT/retail.arff" "$nret" $f; done
 bench synthetic "$OUT/syn_$N.dat" "$OUT/syn_$N.arff" "$N" 0.01
+echo
+echo "Rules found by each (bench/rules_compare.py):"
+cat "$OUT/compare.txt"
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg) at the end; shared with other builds"

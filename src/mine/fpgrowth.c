@@ -368,6 +368,10 @@ int rl_fpgrowth(rl_ranking *rank, rl_bag *bag, uint32_t minsup, unsigned max_len
     maxlen = TM_MAX(maxlen, (size_t)(w - start));
   }
   bag->off[bag->n] = w;
+  if (w && w < bag->item_cap) { /* give back the infrequent items' memory before the tree grows */
+    uint32_t *shrunk = tm_realloc(bag->item, w * sizeof *shrunk);
+    if (shrunk) bag->item = shrunk, bag->item_cap = w;
+  }
   if (w >= UINT32_MAX) {
     rc = tm_error_set(err, TM_EINVAL, "too many item occurrences for one FP-tree (%llu)", (unsigned long long)w);
     goto done;
