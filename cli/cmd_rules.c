@@ -97,6 +97,31 @@ static int csv_itemset(void *payload, const char *items, uint64_t support) {
   return fprintf(f, ",%llu\n", (unsigned long long)support) < 0;
 }
 
+static void csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+/* Rules as CSV, the columns of the "rules" table; 12 significant digits. */
+static int csv_rule(void *payload, const tm_rule_row *r) {
+  FILE *f = payload;
+  csv_field(f, r->antecedent);
+  fputc(',', f);
+  csv_field(f, r->consequent);
+  fprintf(f, ",%.12g,%llu,%.12g,%.12g,%.12g,", r->support, (unsigned long long)r->count, r->confidence, r->lift,
+          r->leverage);
+  if (r->conviction <= 1e300) fprintf(f, "%.12g", r->conviction);
+  return fprintf(f, ",%.12g,%.12g\n", r->p_value, r->q_value) < 0;
+}
+
 int cmd_rules(int argc, char **argv) {
   enum { O_LHS_HAS = 256, O_RHS_HAS, O_LHS_NOT, O_RHS_NOT, O_FDR, O_MAXLEN, O_LIFT, O_CONF };
   static const struct option opts[] = {{"input", required_argument, 0, 'i'},
@@ -206,11 +231,16 @@ int cmd_rules(int argc, char **argv) {
   const char *bad = tm_rules_check(&opt);
   if (bad) { rc = cli_usage("rules", "%s", bad); goto out; }
   opt.progress = cli_progress;
-  bool stream = format == CLI_CSV && opt.target != TM_RULES_RULES;
-  if (stream) {
+  /* CSV of itemsets, or of rules not saved to a warehouse, streams. */
+  bool stream = format == CLI_CSV && (opt.target != TM_RULES_RULES || input);
+  if (stream && opt.target != TM_RULES_RULES) {
     opt.on_itemset = csv_itemset;
     opt.itemset_payload = stdout;
     fputs("items,support\n", stdout);
+  } else if (stream) {
+    opt.on_rule = csv_rule;
+    opt.rule_payload = stdout;
+    fputs("antecedent,consequent,support,count,confidence,lift,leverage,conviction,p_value,q_value\n", stdout);
   }
   tm_error err = {0};
   tm_doc *doc = NULL;

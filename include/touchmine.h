@@ -376,6 +376,17 @@ typedef struct tm_rules_items {
  * keeping them in the document; return non-zero to stop (TM_ECANCELED). */
 typedef int (*tm_itemset_fn)(void *payload, const char *items, uint64_t support);
 
+/* One rule, streamed; the strings are borrowed for the call only. */
+typedef struct tm_rule_row {
+  const char *antecedent, *consequent; /* items comma-separated */
+  uint64_t count;                      /* baskets holding both sides */
+  double support, confidence, lift, leverage;
+  double conviction;                   /* INFINITY when confidence is 1 */
+  double p_value, q_value;
+} tm_rule_row;
+/* Streams rules in rank order; return non-zero to stop (TM_ECANCELED). */
+typedef int (*tm_rule_fn)(void *payload, const tm_rule_row *row);
+
 typedef struct tm_rules_options {
   int version;               /* TM_RULES_OPTIONS_VERSION */
   tm_rules_target target;
@@ -394,6 +405,8 @@ typedef struct tm_rules_options {
   const char *truth_path;    /* synth truth.json: report its planted basket rules */
   tm_itemset_fn on_itemset;  /* itemset targets: stream rows here (NULL: a table) */
   void *itemset_payload;
+  tm_rule_fn on_rule;        /* rules not saved to a warehouse: stream them here (NULL: a table) */
+  void *rule_payload;
   tm_progress_fn progress;
   void *progress_payload;
 } tm_rules_options;
@@ -401,7 +414,7 @@ typedef struct tm_rules_options {
 #define TM_RULES_OPTIONS_VERSION 1
 #define TM_RULES_OPTIONS_INIT                                                                                 \
   {TM_RULES_OPTIONS_VERSION, TM_RULES_RULES, TM_RULES_VIEW_BASKETS, 7 * 86400000LL, 0.01, 0, 0.5, 0, 0, 0,    \
-   {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, NULL, NULL, NULL, NULL, NULL}
+   {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /* Parses a minimum support given by a user: "0.001" (a fraction below 1),
  * "0.1%" (a percentage) or "100" (a whole count >= 1) into opt. Returns 0 or

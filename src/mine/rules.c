@@ -317,6 +317,31 @@ static int emit_rules(run *r, tm_doc *doc, tm_warehouse *wh, const char *view, i
   static const tm_coltype types[] = {TM_COL_STR,  TM_COL_STR,  TM_COL_REAL, TM_COL_INT,  TM_COL_REAL,
                                      TM_COL_REAL, TM_COL_REAL, TM_COL_REAL, TM_COL_REAL, TM_COL_REAL};
   int c[10];
+  if (opt->on_rule && !wh) {
+    for (size_t i = 0; i < nr; i++) {
+      const rl_rule *u = &rules[i];
+      const uint32_t *it = rl_itemsets_at(&r->sets, u->set);
+      size_t len = rl_itemsets_len(&r->sets, u->set);
+      const char *a = join(r, it, len, u->lhs_mask, 1, ',');
+      char *ac = a ? tm_strdup(a) : NULL;
+      const char *cs = ac ? join(r, it, len, u->lhs_mask, 0, ',') : NULL;
+      if (!cs) {
+        tm_free(ac);
+        goto oom;
+      }
+      tm_rule_row row = {ac, cs, u->count, (double)u->count / r->bag.n, u->confidence, u->lift, u->leverage,
+                         u->conviction, u->p, u->q};
+      int stop = opt->on_rule(opt->rule_payload, &row);
+      tm_free(ac);
+      if (stop) {
+        rc = tm_error_set(err, TM_ECANCELED, "stopped while writing rules");
+        goto done;
+      }
+    }
+    *results = (int64_t)nr;
+    if (opt->truth_path) rc = planted(r, doc, rules, nr, err);
+    goto done;
+  }
   if (tm_table_new(&t, "rules", "Association rules (by lift)")) goto oom;
   for (int i = 0; i < 10; i++)
     if ((c[i] = tm_table_add_col(t, names[i], types[i])) < 0) goto oom;
