@@ -33,29 +33,30 @@ if [ ! -f "$OUT/syn_$N.dat" ]; then
   "$OUT/rules_gen" "$N" 42 "$OUT/syn_$N.dat" "$OUT/syn_$N.arff"
 fi
 
-# run NAME CMD...: sets SECS and RSS_MB (or SECS=timeout)
+# run NAME CMD...: sets SECS (wall), CPU (user + sys), RSS_MB (or SECS=timeout)
 run() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
-  local rc=$?
-  read -r SECS RSS < <(tail -n 1 "$OUT/$name.time")
+  /usr/bin/time -f "%e %M %U %S" -o "$OUT/$name.time" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
+  local rc=$? usr sys
+  read -r SECS RSS usr sys < <(tail -n 1 "$OUT/$name.time")
+  CPU=$(awk -v u="$usr" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')
   RSS_MB=$(awk -v k="$RSS" 'BEGIN{printf "%.0f", k / 1024}')
   if [ $rc -eq 124 ] || grep -q "Command exited with non-zero status 124" "$OUT/$name.time"; then SECS=timeout; fi
 }
 
-printf '| data | baskets | min support | count | touchmine s | touchmine MB | input MB | RSS / input | Weka s | Weka MB | Weka / touchmine | rules (tm / Weka) |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| data | baskets | min support | count | touchmine s | touchmine CPU s | touchmine MB | input MB | RSS / input | Weka s | Weka CPU s | Weka MB | Weka / touchmine (wall) | rules (tm / Weka) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 bench() { # label file arff baskets fraction
   local label=$1 file=$2 arff=$3 n=$4 frac=$5
   local count; count=$(awk -v f="$frac" -v n="$n" 'BEGIN{c = f * n; i = int(c); if (i < c - 1e-9) i++; print i}')
   local in_mb; in_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN{printf "%.1f", b / 1048576}')
   run "tm_${label}_$count" "$BIN" rules --input "$file" --min-support "$count" --min-confidence $CONF --format csv
-  local tm_s=$SECS tm_mb=$RSS_MB tm_rules=$(( $(wc -l < "$OUT/tm_${label}_$count.out") - 1 ))
-  local wk_s="n/a" wk_mb="n/a" wk_rules="n/a" ratio="n/a"
+  local tm_s=$SECS tm_cpu=$CPU tm_mb=$RSS_MB tm_rules=$(( $(wc -l < "$OUT/tm_${label}_$count.out") - 1 ))
+  local wk_s="n/a" wk_cpu="n/a" wk_mb="n/a" wk_rules="n/a" ratio="n/a"
   if [ $have_weka = 1 ]; then
     run "weka_${label}_$count" timeout "$TIMEOUT" java -Xmx16g -cp "$WEKA" weka.associations.FPGrowth -t "$arff" \
       -S -M "$count" -C $CONF -N 1000000000
-    wk_s=$SECS wk_mb=$RSS_MB
+    wk_s=$SECS wk_cpu=$CPU wk_mb=$RSS_MB
     wk_rules=$(sed -n 's/^FPGrowth found \([0-9]*\) rules.*/\1/p' "$OUT/weka_${label}_$count.out")
     [ -n "$wk_rules" ] || wk_rules="-"
     [ "$wk_rules" != "-" ] && echo "- $label at $count: $(/usr/bin/python3 bench/rules_compare.py "$OUT/tm_${label}_$count.out" \
@@ -64,8 +65,8 @@ bench() { # label file arff baskets fraction
     else ratio=$(awk -v w="$wk_s" -v t="$tm_s" 'BEGIN{printf "%.1f", w / (t > 0.005 ? t : 0.005)}'); fi
   fi
   local per; per=$(awk -v r="$tm_mb" -v i="$in_mb" 'BEGIN{printf "%.2f", r / i}')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n' "$label" "$n" "$frac" "$count" \
-    "$tm_s" "$tm_mb" "$in_mb" "$per" "$wk_s" "$wk_mb" "$ratio" "$tm_rules" "$wk_rules"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |\n' "$label" "$n" "$frac" "$count" \
+    "$tm_s" "$tm_cpu" "$tm_mb" "$in_mb" "$per" "$wk_s" "$wk_cpu" "$wk_mb" "$ratio" "$tm_rules" "$wk_rules"
 }
 nret=$(wc -l < "$RETAIL")
 : > "$OUT/compare.txt"
