@@ -19,6 +19,7 @@ int cmd_sentiment(int argc, char **argv);
 int cmd_themes(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -33,6 +34,7 @@ static const cli_command commands[] = {
     {"themes", cmd_themes, "feedback themes, pain points and NPS"},
     {"report", cmd_report, "the dashboard as one self-contained HTML file"},
     {"serve", cmd_serve, "the live dashboard and its JSON API over HTTP"},
+    {"rules", cmd_rules, "frequent itemsets and association rules (FP-growth)"},
 };
 
 static void usage(FILE *f) {

@@ -580,6 +580,100 @@ int tm_cluster_compute_with(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh
  * file, TM_EIO when it cannot be read. */
 int tm_segment_rules_file(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const char *path, tm_error *err);
 
+/* ---- rules ---- */
+
+/* Frequent itemsets and association rules (docs/rules.md): FP-growth over
+ * baskets read from a FIMI file or from a view of the dataset; frequent,
+ * closed or maximal itemsets, or rules with support, confidence, lift,
+ * leverage, conviction, a one-sided Fisher exact p-value and the
+ * Benjamini-Hochberg q-value. */
+typedef enum {
+  TM_RULES_FREQUENT = 0,
+  TM_RULES_CLOSED = 1,
+  TM_RULES_MAXIMAL = 2,
+  TM_RULES_RULES = 3
+} tm_rules_target;
+
+typedef enum {
+  TM_RULES_VIEW_BASKETS = 0,     /* products per order (returns left out) */
+  TM_RULES_VIEW_CATEGORIES = 1,  /* product categories per order */
+  TM_RULES_VIEW_TOUCHPOINTS = 2  /* "channel_type" per customer within a window */
+} tm_rules_view;
+
+/* A list of item names. */
+typedef struct tm_rules_items {
+  const char *const *names;
+  size_t count;
+} tm_rules_items;
+
+/* Streams itemset rows (items space-separated, absolute support) instead of
+ * keeping them in the document; return non-zero to stop (TM_ECANCELED). */
+typedef int (*tm_itemset_fn)(void *payload, const char *items, uint64_t support);
+
+/* One rule, streamed; the strings are borrowed for the call only. */
+typedef struct tm_rule_row {
+  const char *antecedent, *consequent; /* items comma-separated */
+  uint64_t count;                      /* baskets holding both sides */
+  double support, confidence, lift, leverage;
+  double conviction;                   /* INFINITY when confidence is 1 */
+  double p_value, q_value;
+} tm_rule_row;
+/* Streams rules in rank order; return non-zero to stop (TM_ECANCELED). */
+typedef int (*tm_rule_fn)(void *payload, const tm_rule_row *row);
+
+typedef struct tm_rules_options {
+  int version;               /* TM_RULES_OPTIONS_VERSION */
+  tm_rules_target target;
+  tm_rules_view view;        /* for tm_rules_compute */
+  int64_t window_ms;         /* touchpoints view: the co-occurrence window */
+  double min_support;        /* a fraction of baskets, used when min_count is 0;
+                                the absolute minimum is ceil(min_support * baskets) */
+  uint64_t min_count;        /* an absolute minimum support (baskets) */
+  double min_confidence;     /* rules only */
+  double min_lift;           /* rules only; 0 = no filter */
+  unsigned max_len;          /* most items in an itemset (a rule's both sides); 0 = any */
+  double fdr;                /* rules: keep those with BH q-value <= fdr; 0 = keep all */
+  tm_rules_items require;    /* items that must appear (itemset, or either side of a rule) */
+  tm_rules_items exclude;    /* items removed from every basket before mining */
+  tm_rules_items lhs_has, rhs_has, lhs_not, rhs_not; /* rules: per side */
+  const char *truth_path;    /* synth truth.json: report its planted basket rules */
+  tm_itemset_fn on_itemset;  /* itemset targets: stream rows here (NULL: a table) */
+  void *itemset_payload;
+  tm_rule_fn on_rule;        /* rules not saved to a warehouse: stream them here (NULL: a table) */
+  void *rule_payload;
+  tm_progress_fn progress;
+  void *progress_payload;
+} tm_rules_options;
+
+#define TM_RULES_OPTIONS_VERSION 1
+#define TM_RULES_OPTIONS_INIT                                                                                 \
+  {TM_RULES_OPTIONS_VERSION, TM_RULES_RULES, TM_RULES_VIEW_BASKETS, 7 * 86400000LL, 0.01, 0, 0.5, 0, 0, 0,    \
+   {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+
+/* Parses a minimum support given by a user: "0.001" (a fraction below 1),
+ * "0.1%" (a percentage) or "100" (a whole count >= 1) into opt. Returns 0 or
+ * TM_EINVAL. */
+int tm_rules_parse_support(tm_rules_options *opt, const char *s);
+/* Checks options; returns NULL or a static message naming the bad option. */
+const char *tm_rules_check(const tm_rules_options *opt);
+
+/* Mines the baskets of a FIMI file (one basket per line, item ids
+ * space-separated). Fills *out with scalars baskets, items, min_support_count,
+ * itemsets (frequent), results, empty_baskets, and table "itemsets" (items,
+ * support) or "rules" (antecedent, consequent, support, count, confidence,
+ * lift, leverage, conviction (empty when infinite), p_value, q_value), rules
+ * ranked by lift. Returns 0, TM_EINVAL, TM_EIO, TM_EFORMAT (bad input, message
+ * FILE:LINE: reason), TM_ENOMEM or TM_ECANCELED. */
+int tm_rules_fimi(tm_doc **out, const char *path, const tm_rules_options *opt, tm_error *err);
+
+/* The same over a view of the dataset (opt->view). Rules are saved to the
+ * warehouse (rule_runs, assoc_rules) when wh is not NULL; with truth_path a
+ * table "planted" (rule, antecedent, consequent, found, rank, lift,
+ * planted_lift, confidence, support) and scalar planted_found are added.
+ * Returns as tm_rules_fimi, or TM_EDB. */
+int tm_rules_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_rules_options *opt,
+                     tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif
