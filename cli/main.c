@@ -12,6 +12,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
+int cmd_clv(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -19,6 +20,7 @@ static const cli_command commands[] = {
     {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
     {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
+    {"clv", cmd_clv, "customer lifetime value: BG/NBD + Gamma-Gamma"},
 };
 
 static void usage(FILE *f) {

@@ -346,6 +346,29 @@ const char *tm_synth_check(const tm_synth_options *opt);
  * TM_ECANCELED. out may be NULL. */
 int tm_synth_run(tm_synth_stats *out, const tm_synth_options *opt, tm_error *err);
 
+/* ---- clv ---- */
+
+/* Customer lifetime value: BG/NBD + Gamma-Gamma (docs/clv.md). */
+typedef struct tm_clv_options {
+  int version;            /* TM_CLV_OPTIONS_VERSION */
+  const char *summary;    /* a per-customer summary CSV instead of the dataset (see docs/clv.md) */
+  double unit_days;       /* days per time unit of the summary's recency and T (1 or 7) */
+  int64_t as_of_ms;       /* dataset: 0 = midnight after the last purchase */
+  double horizon_days;    /* prediction horizon (default 365) */
+  double discount_rate;   /* annual, applied monthly (default 0.10) */
+  const char *truth_path; /* synth truth.json: per-segment fits against the planted parameters */
+} tm_clv_options;
+
+#define TM_CLV_OPTIONS_VERSION 1
+#define TM_CLV_OPTIONS_INIT {TM_CLV_OPTIONS_VERSION, NULL, 1.0, 0, 365.0, 0.10, NULL}
+
+/* Fits and predicts; *out holds scalars r, alpha, a, b (and p, q, gamma with
+ * spend), each with <name>_se, loglik, customers, groups, run_id, and tables
+ * "parameters", "per_customer" and with a truth file "truth". ds may be NULL
+ * with opt->summary; wh may be NULL (nothing saved). Returns 0, TM_EINVAL
+ * (bad input: the message has file:line), TM_EIO, TM_EDB or TM_ENOMEM. */
+int tm_clv_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_clv_options *opt, tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

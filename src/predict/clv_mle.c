@@ -1,0 +1,187 @@
+/*
+ * clv_mle.c — the maximum-likelihood machinery shared by the CLV models (see
+ * clv.h): liblbfgs on log-parameters, Newton polishing, the Hessian by
+ * central differences of the analytic gradient, standard errors by the delta
+ * method. And clv_uniq, the grouping of customers by their statistics.
+ */
+#include <lbfgs.h>
+#include <math.h>
+#include <xxhash.h>
+
+#include "predict/clv.h"
+
+/* ---- grouping ---- */
+
+int clv_uniq_init(clv_uniq *u, size_t expect) {
+  memset(u, 0, sizeof *u);
+  u->slots = 64;
+  while (u->slots < 2 * expect) u->slots *= 2;
+  u->slot = tm_calloc(u->slots, sizeof *u->slot);
+  return u->slot ? 0 : TM_ENOMEM;
+}
+
+void clv_uniq_fini(clv_uniq *u) {
+  tm_free(u->slot);
+  tm_free(u->key);
+  memset(u, 0, sizeof *u);
+}
+
+static uint64_t hash3(const double *k) { return XXH3_64bits(k, 3 * sizeof(double)); }
+
+static int rehash(clv_uniq *u) {
+  size_t slots = u->slots * 2;
+  uint32_t *s = tm_calloc(slots, sizeof *s);
+  if (!s) return TM_ENOMEM;
+  for (size_t id = 0; id < u->n; id++) {
+    size_t h = hash3(u->key + 3 * id) & (slots - 1);
+    while (s[h]) h = (h + 1) & (slots - 1);
+    s[h] = (uint32_t)id + 1;
+  }
+  tm_free(u->slot);
+  u->slot = s;
+  u->slots = slots;
+  return 0;
+}
+
+int64_t clv_uniq_add(clv_uniq *u, double k0, double k1, double k2) {
+  double k[3] = {k0 + 0.0, k1 + 0.0, k2 + 0.0}; /* + 0.0: -0 and 0 are one key */
+  size_t h = hash3(k) & (u->slots - 1);
+  for (;;) {
+    uint32_t id = u->slot[h];
+    if (!id) break;
+    if (!memcmp(u->key + 3 * (size_t)(id - 1), k, sizeof k)) return id - 1;
+    h = (h + 1) & (u->slots - 1);
+  }
+  if (u->n >= UINT32_MAX - 1) return -1;
+  if (TM_GROW(u->key, u->cap, 3 * (u->n + 1))) return -1;
+  memcpy(u->key + 3 * u->n, k, sizeof k);
+  u->slot[h] = (uint32_t)u->n + 1;
+  u->n++;
+  if (2 * u->n > u->slots && rehash(u)) return -1;
+  return (int64_t)u->n - 1;
+}
+
+/* ---- maximisation ---- */
+
+typedef struct mx_ctx {
+  clv_loglik_fn f;
+  void *ctx;
+  double scale; /* the objective is -ll / scale, so its size does not grow with n */
+  int evals;
+} mx_ctx;
+
+static lbfgsfloatval_t objective(void *inst, const lbfgsfloatval_t *v, lbfgsfloatval_t *g, const int n,
+                                 const lbfgsfloatval_t step) {
+  mx_ctx *m = inst;
+  double gg[8];
+  m->evals++;
+  for (int i = 0; i < n; i++)
+    if (!(fabs(v[i]) < 30)) { /* far outside any sensible parameter: a wall */
+      for (int j = 0; j < n; j++) g[j] = 0;
+      return 1e300;
+    }
+  double ll = m->f(m->ctx, v, gg);
+  if (!isfinite(ll)) {
+    for (int j = 0; j < n; j++) g[j] = 0;
+    return 1e300;
+  }
+  for (int i = 0; i < n; i++) g[i] = -gg[i] / m->scale;
+  return -ll / m->scale;
+}
+
+/* Inverts the k x k matrix a (row-major) into inv by Gauss-Jordan with
+ * partial pivoting; false when singular. */
+static bool invert(const double *a, double *inv, int k) {
+  double m[8][16];
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < 2 * k; j++) m[i][j] = j < k ? a[i * k + j] : (j - k == i);
+  for (int c = 0; c < k; c++) {
+    int piv = c;
+    for (int i = c + 1; i < k; i++)
+      if (fabs(m[i][c]) > fabs(m[piv][c])) piv = i;
+    if (!(fabs(m[piv][c]) > 1e-300)) return false;
+    for (int j = 0; j < 2 * k; j++) {
+      double t = m[c][j];
+      m[c][j] = m[piv][j];
+      m[piv][j] = t;
+    }
+    double d = m[c][c];
+    for (int j = 0; j < 2 * k; j++) m[c][j] /= d;
+    for (int i = 0; i < k; i++)
+      if (i != c) {
+        double f = m[i][c];
+        for (int j = 0; j < 2 * k; j++) m[i][j] -= f * m[c][j];
+      }
+  }
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) inv[i * k + j] = m[i][j + k];
+  return true;
+}
+
+/* The Hessian of ll wrt v by central differences of the gradient, symmetrised. */
+static void hessian(clv_loglik_fn f, void *ctx, int k, const double *v, double *H) {
+  double vp[8], gp[8], gm[8];
+  for (int j = 0; j < k; j++) {
+    double h = 1e-5;
+    memcpy(vp, v, (size_t)k * sizeof *vp);
+    vp[j] = v[j] + h;
+    f(ctx, vp, gp);
+    vp[j] = v[j] - h;
+    f(ctx, vp, gm);
+    for (int i = 0; i < k; i++) H[i * k + j] = (gp[i] - gm[i]) / (2 * h);
+  }
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < i; j++) H[i * k + j] = H[j * k + i] = (H[i * k + j] + H[j * k + i]) / 2;
+}
+
+int clv_maximise(clv_loglik_fn f, void *ctx, int k, double *v, double scale, clv_estimate *est, tm_error *err) {
+  memset(est, 0, sizeof *est);
+  mx_ctx m = {f, ctx, scale > 0 ? scale : 1, 0};
+  lbfgs_parameter_t prm;
+  lbfgs_parameter_init(&prm);
+  prm.epsilon = 1e-8;
+  prm.max_iterations = 1000;
+  prm.linesearch = LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+  lbfgsfloatval_t fx = 0;
+  est->status = lbfgs(k, v, &fx, objective, NULL, &m, &prm);
+  /* Newton polish: the optimum to machine precision, whatever stopped L-BFGS */
+  double H[64], C[64], g[8], vn[8];
+  double ll = f(ctx, v, g);
+  for (int it = 0; it < 20; it++) {
+    hessian(f, ctx, k, v, H);
+    if (!invert(H, C, k)) break;
+    double step = 1;
+    bool better = false;
+    for (int half = 0; half < 30 && !better; half++, step /= 2) {
+      for (int i = 0; i < k; i++) {
+        double d = 0;
+        for (int j = 0; j < k; j++) d += C[i * k + j] * g[j];
+        vn[i] = v[i] - step * d;
+      }
+      double gn[8], lln = f(ctx, vn, gn);
+      if (isfinite(lln) && lln >= ll - 1e-12 * fabs(ll)) {
+        better = true;
+        double gain = lln - ll;
+        memcpy(v, vn, (size_t)k * sizeof *v);
+        memcpy(g, gn, (size_t)k * sizeof *g);
+        ll = lln;
+        if (gain < 1e-10 * fmax(1, fabs(ll))) it = 1000;
+      }
+    }
+    if (!better) break;
+  }
+  est->iterations = m.evals;
+  est->loglik = ll;
+  if (!isfinite(ll)) return tm_error_set(err, TM_EINVAL, "the likelihood is not finite at any parameter tried");
+  hessian(f, ctx, k, v, H);
+  for (int i = 0; i < k * k; i++) H[i] = -H[i];
+  est->hessian_ok = invert(H, C, k);
+  if (est->hessian_ok) memcpy(est->cov, C, (size_t)(k * k) * sizeof *C);
+  for (int i = 0; i < k; i++) {
+    est->par[i] = exp(v[i]);
+    double var = est->hessian_ok ? C[i * k + i] : NAN;
+    est->se[i] = var > 0 ? est->par[i] * sqrt(var) : NAN;
+    if (!(var > 0)) est->hessian_ok = false;
+  }
+  return 0;
+}
