@@ -13,6 +13,7 @@ int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_clv(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -21,6 +22,7 @@ static const cli_command commands[] = {
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
     {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
     {"clv", cmd_clv, "customer lifetime value: BG/NBD + Gamma-Gamma"},
+    {"forecast", cmd_forecast, "demand forecasting: Holt-Winters per series"},
 };
 
 static void usage(FILE *f) {

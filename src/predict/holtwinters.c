@@ -252,9 +252,13 @@ int hw_detect_period(const double *x, size_t n, int max_lag) {
     for (size_t i = 0; i + (size_t)L < m; i++) s += (x[i + 1] - x[i] - mean) * (x[i + 1 + L] - x[i + L] - mean);
     acf[L] = s / var;
   }
+  /* local peaks above max(0.1, 2.5 / sqrt(n)); of those, the shortest lag at least half the highest
+   * (multiples of the true period peak too, and noise can lift one of them above it) */
+  double thr = fmax(0.1, 2.5 / sqrt((double)m)), top = 0;
   int best = 0;
-  double bv = 0.2;
   for (int L = 2; L <= max_lag && (size_t)(L + 1) < m; L++)
-    if (acf[L] > acf[L - 1] && acf[L] >= acf[L + 1] && acf[L] > bv) best = L, bv = acf[L];
+    if (acf[L] > acf[L - 1] && acf[L] >= acf[L + 1] && acf[L] > thr && acf[L] > top) top = acf[L];
+  for (int L = 2; L <= max_lag && (size_t)(L + 1) < m && !best; L++)
+    if (acf[L] > acf[L - 1] && acf[L] >= acf[L + 1] && acf[L] > thr && acf[L] >= 0.5 * top) best = L;
   return best;
 }

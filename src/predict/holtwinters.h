@@ -36,8 +36,9 @@ double hw_filter(const double *x, size_t n, int method, int period, bool damped,
                  double gamma, double phi, hw_fit *state, double *fitted);
 /* h-step forecasts with 95% intervals (lo, hi may be NULL). */
 void hw_forecast(const hw_fit *f, int h, double *mean, double *lo, double *hi);
-/* The seasonal period by the autocorrelation of the differenced series: the
- * lag in [2, max_lag] with the highest local peak above 0.2, or 0 when none. */
+/* The seasonal period by the autocorrelation of the differenced series: of
+ * the local peaks in [2, max_lag] above max(0.1, 2.5 / sqrt(n)), the shortest
+ * lag with at least half the highest autocorrelation; 0 when there is none. */
 int hw_detect_period(const double *x, size_t n, int max_lag);
 
 #endif
