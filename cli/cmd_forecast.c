@@ -103,7 +103,7 @@ int cmd_forecast(int argc, char **argv) {
       if (!strcmp(optarg, "auto")) opt.period = -1;
       else if (!parse_int(optarg, 2, 366, &opt.period)) return cli_usage("forecast", "--period must be 2 to 366, or auto");
       break;
-    case 'D': opt.damped = true; break;
+    case 'D': opt.damped = 1; break;
     case 'H':
       if (!parse_int(optarg, 1, 4096, &opt.horizon)) return cli_usage("forecast", "--horizon must be 1 to 4096");
       break;
@@ -133,7 +133,7 @@ int cmd_forecast(int argc, char **argv) {
     rc = err.code == TM_EINVAL ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);
   } else if (format == CLI_CSV) {
     cli_progress_done();
-    rc = tm_doc_write_table(doc, opt.input ? "forecast" : "series", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err)
+    rc = tm_doc_write_table(doc, opt.input ? "forecast" : "per_series", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err)
                                                                                                 : CLI_OK;
   } else {
     rc = cli_write_doc(doc, format, (size_t)limit);

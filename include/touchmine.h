@@ -380,19 +380,19 @@ typedef struct tm_forecast_options {
   const char *grain;      /* dataset: "day", "week" (default) or "month" */
   const char *method;     /* "additive" (default), "multiplicative" or "none" (no seasonality) */
   int period;             /* 0: detected (input) or the calendar's (dataset: 7 days, 52 weeks, 12 months); -1: detected */
-  bool damped;            /* damped trend (phi in [0.8, 0.98]) */
+  int damped;             /* non-zero: damped trend (phi in [0.8, 0.98]) */
   int horizon;            /* periods ahead (0: one season, at least 1) */
   int holdout;            /* last N points held back for accuracy (0: none) */
   int64_t as_of_ms;       /* dataset: 0 = midnight after the last purchase */
 } tm_forecast_options;
 
 #define TM_FORECAST_OPTIONS_VERSION 1
-#define TM_FORECAST_OPTIONS_INIT {TM_FORECAST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, false, 0, 0, 0}
+#define TM_FORECAST_OPTIONS_INIT {TM_FORECAST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0}
 
 /* Fits and forecasts. With opt->input: scalars method, period, alpha, beta,
  * gamma, phi, sse (and mape, smape, mase, naive_mase with a holdout), tables
  * "forecast" and "fitted". With a dataset: one series per dimension value,
- * table "series" (and "forecast" for the points), saved to forecast_runs,
+ * table "per_series", saved to forecast_runs,
  * forecast_series, forecast_points when wh is writable. Returns 0, TM_EINVAL
  * (bad input: file:line), TM_EIO, TM_EDB or TM_ENOMEM. */
 int tm_forecast_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_forecast_options *opt,

@@ -246,7 +246,7 @@ static int forecast_input(tm_doc **out, const tm_forecast_options *opt, int meth
         goto fail;
       }
   if (series_alloc(&s, horizon)) goto oom;
-  fit_one(&s, method, method == HW_NONSEASONAL ? 0 : period, opt->damped, horizon, opt->holdout);
+  fit_one(&s, method, method == HW_NONSEASONAL ? 0 : period, opt->damped != 0, horizon, opt->holdout);
   if (!s.ok) {
     rc = tm_error_set(err, TM_EINVAL, "%s: the series could not be fitted", opt->input);
     goto fail;
@@ -496,7 +496,7 @@ static int forecast_dataset(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh
   /* the calendar's season unless given: a week of days, a year of weeks or months; -1 detects per series */
   int period = opt->period > 0 ? opt->period : opt->period < 0 ? 0 : g == G_DAY ? 7 : g == G_WEEK ? 52 : 12;
 #pragma omp parallel for schedule(dynamic, 4)
-  for (size_t i = 0; i < ns; i++) fit_one(&ser[i], method, method == HW_NONSEASONAL ? 0 : period, opt->damped, horizon, opt->holdout);
+  for (size_t i = 0; i < ns; i++) fit_one(&ser[i], method, method == HW_NONSEASONAL ? 0 : period, opt->damped != 0, horizon, opt->holdout);
   int64_t run_id = 0;
   if (wh && !wh->readonly && (rc = save_run(wh, opt, grain, by, ser, ns, g, horizon, &run_id, err))) goto done;
   /* summary over series with accuracy */
@@ -525,7 +525,7 @@ static int forecast_dataset(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh
                  tm_doc_set_real(doc, "mean_naive_mase", snaive / (double)scored) ||
                  tm_doc_set_real(doc, "share_better_than_naive", (double)wins / (double)scored)))
     goto oom;
-  if (tm_table_new(&t, "series", "Series") || tm_doc_add_table(doc, t)) goto oom;
+  if (tm_table_new(&t, "per_series", "Per series") || tm_doc_add_table(doc, t)) goto oom;
   tm_table *st = t;
   t = NULL;
   if (COL(st, "series", TM_COL_STR) || COL(st, "method", TM_COL_STR) || COL(st, "period", TM_COL_INT) ||
