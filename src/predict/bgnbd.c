@@ -23,6 +23,7 @@ double bgnbd_loglik1(const double par[4], double x, double tx, double T) {
 typedef struct bg_ctx {
   const bgnbd_groups *g;
   double *cx; /* per distinct x: 6 values, see loglik */
+  double *lt; /* per distinct time t: ln(alpha + t), 1 / (alpha + t) */
 } bg_ctx;
 
 /* The log-likelihood and its gradient wrt (ln r, ln alpha, ln a, ln b). */
@@ -42,6 +43,11 @@ static double loglik(void *vctx, const double *v, double *grad) {
     cx[4] = x > 0 ? log(a) - log(b + x - 1) : -INFINITY;              /* ln(a / (b+x-1)) */
     cx[5] = x > 0 ? 1 / (b + x - 1) : 0;
   }
+  for (size_t k = 0; k < g->nt; k++) {
+    c->lt[2 * k] = log(al + g->ut[k]);
+    c->lt[2 * k + 1] = 1 / (al + g->ut[k]);
+  }
+  const double *lt2 = c->lt;
   double part[CLV_CHUNKS][5];
   size_t n = g->n;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -51,9 +57,10 @@ static double loglik(void *vctx, const double *v, double *grad) {
     for (size_t i = lo; i < hi; i++) {
       const double *cx = c->cx + 6 * g->xi[i];
       double x = g->x[i], w = g->w[i], rx = r + x;
-      double lT = log(al + g->T[i]), l3 = -rx * lT, ll, w4 = 0, lt = 0;
+      const double *tT = lt2 + 2 * g->Ti[i], *tx = lt2 + 2 * g->txi[i];
+      double lT = tT[0], l3 = -rx * lT, ll, w4 = 0, lt = 0;
       if (x > 0) {
-        lt = log(al + g->tx[i]);
+        lt = tx[0];
         double l4 = cx[4] - rx * lt, d = l4 - l3;
         /* ll = l3 + log1p(e^d); w4 = e^d / (1 + e^d) */
         if (d > 0) {
@@ -71,7 +78,7 @@ static double loglik(void *vctx, const double *v, double *grad) {
       double w3 = 1 - w4;
       s[0] += w * (cx[0] + ll);
       s[1] += w * (cx[1] - w3 * lT - w4 * lt);
-      s[2] += w * (r / al - w3 * rx / (al + g->T[i]) - (x > 0 ? w4 * rx / (al + g->tx[i]) : 0));
+      s[2] += w * (r / al - w3 * rx * tT[1] - w4 * rx * tx[1]);
       s[3] += w * (cx[2] + w4 / a);
       s[4] += w * (cx[3] - w4 * cx[5]);
     }
@@ -94,12 +101,17 @@ int bgnbd_fit(const bgnbd_groups *g, clv_estimate *out, tm_error *err) {
   double sw = 0, sx = 0, sT = 0;
   for (size_t i = 0; i < g->n; i++) sw += g->w[i], sx += g->w[i] * g->x[i], sT += g->w[i] * g->T[i];
   if (sw < 2 || sx <= 0) return tm_error_set(err, TM_EINVAL, "BG/NBD needs customers with repeat purchases (got %.0f customers, %.0f repeat purchases)", sw, sx);
-  bg_ctx c = {g, tm_malloc((g->nx ? g->nx : 1) * 6 * sizeof(double))};
-  if (!c.cx) return tm_error_nomem(err);
+  bg_ctx c = {g, tm_malloc((g->nx ? g->nx : 1) * 6 * sizeof(double)), tm_malloc((g->nt ? g->nt : 1) * 2 * sizeof(double))};
+  if (!c.cx || !c.lt) {
+    tm_free(c.cx);
+    tm_free(c.lt);
+    return tm_error_nomem(err);
+  }
   /* start: r = 1, alpha from the mean rate (E[lambda] = r / alpha), a = b = 1 */
   double v[4] = {0, log(fmax(1e-3, sT / sx)), 0, 0};
   int rc = clv_maximise(loglik, &c, 4, v, sw, out, err);
   tm_free(c.cx);
+  tm_free(c.lt);
   return rc;
 }
 

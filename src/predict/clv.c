@@ -35,7 +35,7 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
             clv_result *res, tm_error *err) {
   memset(res, 0, sizeof *res);
   size_t n = in->n;
-  clv_uniq gu = {0}, xu = {0}, pu = {0};
+  clv_uniq gu = {0}, xu = {0}, pu = {0}, tu = {0};
   bgnbd_groups g = {0};
   uint32_t *gid = tm_malloc((n ? n : 1) * sizeof *gid), *gpair = NULL;
   double *num = NULL;
@@ -63,15 +63,23 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   g.tx = tm_malloc((g.n ? g.n : 1) * sizeof *g.tx);
   g.T = tm_malloc((g.n ? g.n : 1) * sizeof *g.T);
   g.xi = tm_malloc((g.n ? g.n : 1) * sizeof *g.xi);
-  if (!g.x || !g.tx || !g.T || !g.xi) goto oom;
+  g.txi = tm_malloc((g.n ? g.n : 1) * sizeof *g.txi);
+  g.Ti = tm_malloc((g.n ? g.n : 1) * sizeof *g.Ti);
+  if (!g.x || !g.tx || !g.T || !g.xi || !g.txi || !g.Ti || clv_uniq_init(&tu, 1024)) goto oom;
   for (size_t k = 0; k < g.n; k++) {
     g.x[k] = gu.key[3 * k];
     g.tx[k] = gu.key[3 * k + 1];
     g.T[k] = gu.key[3 * k + 2];
-    int64_t xi = clv_uniq_add(&xu, g.x[k], 0, 0);
-    if (xi < 0) goto oom;
+    int64_t xi = clv_uniq_add(&xu, g.x[k], 0, 0), ti = clv_uniq_add(&tu, g.tx[k], 0, 0),
+            Ti = clv_uniq_add(&tu, g.T[k], 0, 0);
+    if (xi < 0 || ti < 0 || Ti < 0) goto oom;
     g.xi[k] = (uint32_t)xi;
+    g.txi[k] = (uint32_t)ti;
+    g.Ti[k] = (uint32_t)Ti;
   }
+  g.nt = tu.n;
+  if (!(g.ut = tm_malloc((tu.n ? tu.n : 1) * sizeof *g.ut))) goto oom;
+  for (size_t k = 0; k < tu.n; k++) g.ut[k] = tu.key[3 * k];
   g.nx = xu.n;
   g.ux = tm_malloc((xu.n ? xu.n : 1) * sizeof *g.ux);
   if (!g.ux) goto oom;
@@ -144,6 +152,10 @@ done:
   clv_uniq_fini(&gu);
   clv_uniq_fini(&xu);
   clv_uniq_fini(&pu);
+  clv_uniq_fini(&tu);
+  tm_free(g.txi);
+  tm_free(g.Ti);
+  tm_free(g.ut);
   tm_free(gid);
   tm_free(gpair);
   tm_free(num);

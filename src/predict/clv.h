@@ -33,6 +33,9 @@ typedef struct bgnbd_groups {
   size_t nx;          /* distinct x */
   double *ux;         /* their values */
   uint32_t *xi;       /* per group: index into ux */
+  size_t nt;          /* distinct values among all t_x and T (days: a few hundred) */
+  double *ut;         /* their values */
+  uint32_t *txi, *Ti; /* per group: indices into ut */
 } bgnbd_groups;
 
 typedef struct clv_estimate {

@@ -139,18 +139,25 @@ int clv_maximise(clv_loglik_fn f, void *ctx, int k, double *v, double scale, clv
   mx_ctx m = {f, ctx, scale > 0 ? scale : 1, 0};
   lbfgs_parameter_t prm;
   lbfgs_parameter_init(&prm);
-  prm.epsilon = 1e-8;
+  prm.epsilon = 1e-6; /* Newton steps finish the job */
   prm.max_iterations = 1000;
   prm.linesearch = LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
   lbfgsfloatval_t fx = 0;
   est->status = lbfgs(k, v, &fx, objective, NULL, &m, &prm);
-  /* Newton polish: the optimum to machine precision, whatever stopped L-BFGS */
+  /* Newton polish: the optimum to machine precision, whatever stopped L-BFGS.
+   * The Hessian of the last iteration serves the standard errors when the
+   * step after it was tiny (it then differs from the one at the optimum by
+   * about the step's size, relatively). */
   double H[64], C[64], g[8], vn[8];
   double ll = f(ctx, v, g);
+  int evals = m.evals + 1;
+  bool fresh = false;
   for (int it = 0; it < 20; it++) {
     hessian(f, ctx, k, v, H);
+    evals += 2 * k;
+    fresh = true;
     if (!invert(H, C, k)) break;
-    double step = 1;
+    double step = 1, moved = 0;
     bool better = false;
     for (int half = 0; half < 30 && !better; half++, step /= 2) {
       for (int i = 0; i < k; i++) {
@@ -159,21 +166,24 @@ int clv_maximise(clv_loglik_fn f, void *ctx, int k, double *v, double scale, clv
         vn[i] = v[i] - step * d;
       }
       double gn[8], lln = f(ctx, vn, gn);
+      evals++;
       if (isfinite(lln) && lln >= ll - 1e-12 * fabs(ll)) {
         better = true;
         double gain = lln - ll;
+        for (int i = 0; i < k; i++) moved = fmax(moved, fabs(vn[i] - v[i]));
         memcpy(v, vn, (size_t)k * sizeof *v);
         memcpy(g, gn, (size_t)k * sizeof *g);
         ll = lln;
         if (gain < 1e-10 * fmax(1, fabs(ll))) it = 1000;
       }
     }
+    fresh = moved < 1e-6;
     if (!better) break;
   }
-  est->iterations = m.evals;
+  est->iterations = evals;
   est->loglik = ll;
   if (!isfinite(ll)) return tm_error_set(err, TM_EINVAL, "the likelihood is not finite at any parameter tried");
-  hessian(f, ctx, k, v, H);
+  if (!fresh) hessian(f, ctx, k, v, H);
   for (int i = 0; i < k * k; i++) H[i] = -H[i];
   est->hessian_ok = invert(H, C, k);
   if (est->hessian_ok) memcpy(est->cov, C, (size_t)(k * k) * sizeof *C);
