@@ -39,26 +39,12 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   bgnbd_groups g = {0};
   uint32_t *gid = tm_malloc((n ? n : 1) * sizeof *gid), *gpair = NULL;
   double *num = NULL;
-  size_t gcap = 0;
   int rc = 0;
-  if (!gid || clv_uniq_init(&gu, 1024) || clv_uniq_init(&xu, 64)) goto oom;
-  /* group: unique (x, t_x, T), in order of first sight */
-  for (size_t i = 0; i < n; i++) {
-    int64_t id = clv_uniq_add(&gu, in->x[i], in->tx[i], in->T[i]);
-    if (id < 0) goto oom;
-    gid[i] = (uint32_t)id;
-    if ((size_t)id == g.n) {
-      if (g.n + 1 > gcap) {
-        size_t nc = gcap ? 2 * gcap : 1024;
-        double *w = tm_realloc(g.w, nc * sizeof *w);
-        if (!w) goto oom;
-        g.w = w;
-        gcap = nc;
-      }
-      g.w[g.n++] = 0;
-    }
-    g.w[id] += 1;
-  }
+  if (!gid || clv_uniq_init(&xu, 64)) goto oom;
+  /* group: unique (x, t_x, T) */
+  double *gkeys = NULL;
+  if (clv_group(in->x, in->tx, in->T, n, gid, &gkeys, &g.w, &g.n)) goto oom;
+  gu.key = gkeys; /* freed with gu */
   g.x = tm_malloc((g.n ? g.n : 1) * sizeof *g.x);
   g.tx = tm_malloc((g.n ? g.n : 1) * sizeof *g.tx);
   g.T = tm_malloc((g.n ? g.n : 1) * sizeof *g.T);

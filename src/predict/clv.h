@@ -25,6 +25,16 @@ int clv_uniq_init(clv_uniq *u, size_t expect);
 /* The id of (k0, k1, k2), added if new; -1 when out of memory. */
 int64_t clv_uniq_add(clv_uniq *u, double k0, double k1, double k2);
 void clv_uniq_fini(clv_uniq *u);
+/* The same with the key's hash given (clv_hash3). */
+int64_t clv_uniq_add_hashed(clv_uniq *u, const double k[3], uint64_t h);
+uint64_t clv_hash3(const double k[3]);
+
+/* Groups n keys (k0[i], k1[i], k2[i]) in parallel: gid[i] = the group of key i;
+ * *keys = 3 values per group, *count = customers per group, *ngroups. Keys are
+ * split into shards by hash and numbered shard by shard, in order of first sight
+ * within a shard: the same numbering at any thread count. */
+int clv_group(const double *k0, const double *k1, const double *k2, size_t n, uint32_t *gid, double **keys,
+              double **count, size_t *ngroups);
 
 /* BG/NBD sufficient statistics grouped: unique (x, t_x, T) with counts. */
 typedef struct bgnbd_groups {

@@ -26,7 +26,8 @@ void clv_uniq_fini(clv_uniq *u) {
   memset(u, 0, sizeof *u);
 }
 
-static uint64_t hash3(const double *k) { return XXH3_64bits(k, 3 * sizeof(double)); }
+uint64_t clv_hash3(const double k[3]) { return XXH3_64bits(k, 3 * sizeof(double)); }
+#define hash3 clv_hash3
 
 static int rehash(clv_uniq *u) {
   size_t slots = u->slots * 2;
@@ -45,20 +46,105 @@ static int rehash(clv_uniq *u) {
 
 int64_t clv_uniq_add(clv_uniq *u, double k0, double k1, double k2) {
   double k[3] = {k0 + 0.0, k1 + 0.0, k2 + 0.0}; /* + 0.0: -0 and 0 are one key */
-  size_t h = hash3(k) & (u->slots - 1);
+  return clv_uniq_add_hashed(u, k, hash3(k));
+}
+
+int64_t clv_uniq_add_hashed(clv_uniq *u, const double k[3], uint64_t hash) {
+  size_t h = hash & (u->slots - 1);
   for (;;) {
     uint32_t id = u->slot[h];
     if (!id) break;
-    if (!memcmp(u->key + 3 * (size_t)(id - 1), k, sizeof k)) return id - 1;
+    if (!memcmp(u->key + 3 * (size_t)(id - 1), k, 3 * sizeof *k)) return id - 1;
     h = (h + 1) & (u->slots - 1);
   }
   if (u->n >= UINT32_MAX - 1) return -1;
   if (TM_GROW(u->key, u->cap, 3 * (u->n + 1))) return -1;
-  memcpy(u->key + 3 * u->n, k, sizeof k);
+  memcpy(u->key + 3 * u->n, k, 3 * sizeof *k);
   u->slot[h] = (uint32_t)u->n + 1;
   u->n++;
   if (2 * u->n > u->slots && rehash(u)) return -1;
   return (int64_t)u->n - 1;
+}
+
+#define SHARDS 64
+#define CHUNKS 64
+
+int clv_group(const double *k0, const double *k1, const double *k2, size_t n, uint32_t *gid, double **keys,
+              double **count, size_t *ngroups) {
+  uint64_t *hash = tm_malloc((n ? n : 1) * sizeof *hash);
+  uint32_t *order = tm_malloc((n ? n : 1) * sizeof *order), *local = tm_malloc((n ? n : 1) * sizeof *local);
+  size_t(*pos)[SHARDS] = tm_calloc(CHUNKS, sizeof *pos);
+  clv_uniq *u = tm_calloc(SHARDS, sizeof *u);
+  size_t start[SHARDS + 1] = {0}, first[SHARDS + 1] = {0};
+  int rc = TM_ENOMEM, failed = 0;
+  *keys = *count = NULL;
+  if (!hash || !order || !local || !pos || !u) goto done;
+  /* hashes, and how many keys of each chunk fall in each shard */
+#pragma omp parallel for schedule(static)
+  for (size_t c = 0; c < CHUNKS; c++)
+    for (size_t i = n * c / CHUNKS; i < n * (c + 1) / CHUNKS; i++) {
+      double k[3] = {k0[i] + 0.0, k1[i] + 0.0, k2[i] + 0.0};
+      hash[i] = hash3(k);
+      pos[c][hash[i] >> 58]++;
+    }
+  /* scatter: shard by shard, chunk by chunk, so keys keep their order within a shard */
+  size_t at = 0;
+  for (size_t s = 0; s < SHARDS; s++) {
+    start[s] = at;
+    for (size_t c = 0; c < CHUNKS; c++) {
+      size_t m = pos[c][s];
+      pos[c][s] = at;
+      at += m;
+    }
+  }
+  start[SHARDS] = at;
+#pragma omp parallel for schedule(static)
+  for (size_t c = 0; c < CHUNKS; c++)
+    for (size_t i = n * c / CHUNKS; i < n * (c + 1) / CHUNKS; i++) order[pos[c][hash[i] >> 58]++] = (uint32_t)i;
+  /* each shard numbers its keys */
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+  for (size_t s = 0; s < SHARDS; s++) {
+    if (clv_uniq_init(&u[s], (start[s + 1] - start[s]) / 4 + 16)) {
+      failed = 1;
+      continue;
+    }
+    for (size_t j = start[s]; j < start[s + 1] && !failed; j++) {
+      size_t i = order[j];
+      double k[3] = {k0[i] + 0.0, k1[i] + 0.0, k2[i] + 0.0};
+      int64_t id = clv_uniq_add_hashed(&u[s], k, hash[i]);
+      if (id < 0) failed = 1;
+      else local[i] = (uint32_t)id;
+    }
+  }
+  if (failed) goto done;
+  for (size_t s = 0; s < SHARDS; s++) first[s + 1] = first[s] + u[s].n;
+  *ngroups = first[SHARDS];
+  *keys = tm_malloc((first[SHARDS] ? first[SHARDS] : 1) * 3 * sizeof **keys);
+  *count = tm_calloc(first[SHARDS] ? first[SHARDS] : 1, sizeof **count);
+  if (!*keys || !*count) goto done;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (size_t s = 0; s < SHARDS; s++) {
+    memcpy(*keys + 3 * first[s], u[s].key, 3 * u[s].n * sizeof **keys);
+    for (size_t j = start[s]; j < start[s + 1]; j++) {
+      size_t i = order[j];
+      gid[i] = (uint32_t)(first[s] + local[i]);
+      (*count)[gid[i]] += 1;
+    }
+  }
+  rc = 0;
+done:
+  if (rc) {
+    tm_free(*keys);
+    tm_free(*count);
+    *keys = *count = NULL;
+  }
+  for (size_t s = 0; u && s < SHARDS; s++) clv_uniq_fini(&u[s]);
+  tm_free(u);
+  tm_free(pos);
+  tm_free(hash);
+  tm_free(order);
+  tm_free(local);
+  return rc;
 }
 
 /* ---- maximisation ---- */
