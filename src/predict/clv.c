@@ -38,7 +38,7 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   clv_uniq gu = {0}, xu = {0}, pu = {0}, tu = {0};
   bgnbd_groups g = {0};
   uint32_t *gid = tm_malloc((n ? n : 1) * sizeof *gid), *gpair = NULL;
-  double *num = NULL;
+  double *num = NULL, *gden = NULL;
   int rc = 0;
   if (!gid || clv_uniq_init(&xu, 64)) goto oom;
   /* group: unique (x, t_x, T) */
@@ -109,6 +109,10 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
     }
     row[months + 1] = disc;
   }
+  /* the dropout odds per group: 1 / P(alive) */
+  if (!(gden = tm_malloc((g.n ? g.n : 1) * sizeof *gden))) goto oom;
+#pragma omp parallel for schedule(static)
+  for (size_t k = 0; k < g.n; k++) gden[k] = bgnbd_cond_denominator(par, g.x[k], g.tx[k], g.T[k]);
   res->expected = tm_malloc((n ? n : 1) * sizeof(double));
   res->p_alive = tm_malloc((n ? n : 1) * sizeof(double));
   res->spend = tm_malloc((n ? n : 1) * sizeof(double));
@@ -118,15 +122,11 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   bool has_gg = res->has_gg;
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++) {
-    double x = in->x[i], l = 0;
     const double *row = num + (size_t)gpair[gid[i]] * stride;
-    if (x > 0) { /* ln of the dropout odds */
-      l = log(par[2]) - log(par[3] + x - 1) + (par[0] + x) * (log(par[1] + in->T[i]) - log(par[1] + in->tx[i]));
-    }
-    double den = x > 0 ? 1 + exp(l) : 1;
+    double den = gden[gid[i]];
     res->expected[i] = row[months] / den;
     res->p_alive[i] = 1 / den;
-    double spend = has_gg ? gg_expected_spend(gp, x, in->m[i]) : NAN;
+    double spend = has_gg ? gg_expected_spend(gp, in->x[i], in->m[i]) : NAN;
     res->spend[i] = spend;
     res->clv[i] = has_gg ? spend * row[months + 1] / den : NAN;
   }
@@ -145,6 +145,7 @@ done:
   tm_free(gid);
   tm_free(gpair);
   tm_free(num);
+  tm_free(gden);
   tm_free(g.x);
   tm_free(g.tx);
   tm_free(g.T);

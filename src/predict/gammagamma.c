@@ -6,7 +6,7 @@
  *   ll = lnG(px+q) - lnG(px) - lnG(q) + q ln(gamma) + (px-1) ln(m) + px ln(x)
  *        - (px+q) ln(gamma + x m)
  * Terms in x alone are summed per distinct x, the parameter-free sums once;
- * only ln(gamma + x m) is per customer and per evaluation.
+ * only ln(gamma + x m) is per distinct (x, m) pair and per evaluation.
  */
 #include <math.h>
 
@@ -15,8 +15,9 @@
 
 typedef struct gg_ctx {
   size_t n;           /* customers used */
-  const double *x, *m;
-  const uint32_t *use; /* their indices */
+  size_t np;          /* their distinct (x, m) pairs */
+  const double *key;  /* per pair: x, m, x */
+  const double *w;    /* per pair: customers */
   size_t nx;
   double *ux, *cnt;   /* distinct x and their counts */
   double sxlm, slm, sxlx; /* sum x ln m, sum ln m, sum x ln x */
@@ -28,15 +29,14 @@ static double loglik(void *vctx, const double *v, double *grad) {
   double part[CLV_CHUNKS][4];
 #pragma omp parallel for schedule(dynamic, 1)
   for (int ch = 0; ch < CLV_CHUNKS; ch++) {
-    size_t lo = c->n * (size_t)ch / CLV_CHUNKS, hi = c->n * (size_t)(ch + 1) / CLV_CHUNKS;
+    size_t lo = c->np * (size_t)ch / CLV_CHUNKS, hi = c->np * (size_t)(ch + 1) / CLV_CHUNKS;
     double s[4] = {0};
     for (size_t k = lo; k < hi; k++) {
-      size_t i = c->use[k];
-      double x = c->x[i], d = ga + x * c->m[i], L = log(d);
-      s[0] += x * L;
-      s[1] += L;
-      s[2] += x / d;
-      s[3] += 1 / d;
+      double x = c->key[3 * k], w = c->w[k], d = ga + x * c->key[3 * k + 1], L = log(d), wd = w / d;
+      s[0] += w * x * L;
+      s[1] += w * L;
+      s[2] += x * wd;
+      s[3] += wd;
     }
     for (int j = 0; j < 4; j++) part[ch][j] = s[j];
   }
@@ -60,16 +60,20 @@ static double loglik(void *vctx, const double *v, double *grad) {
 }
 
 int gg_fit(const double *x, const double *m, size_t n, clv_estimate *out, size_t *used, tm_error *err) {
-  gg_ctx c = {.x = x, .m = m};
+  gg_ctx c = {0};
   clv_uniq u = {0};
   int rc = 0;
-  uint32_t *use = tm_malloc((n ? n : 1) * sizeof *use);
+  /* the customers with repeat spend, then their distinct (x, m) pairs (spend is in cents:
+   * many customers share one) */
+  double *ux = tm_malloc((n ? n : 1) * sizeof *ux), *um = tm_malloc((n ? n : 1) * sizeof *um);
+  double *keys = NULL, *w = NULL;
+  uint32_t *gid = tm_malloc((n ? n : 1) * sizeof *gid);
   double cap = 0;
-  c.use = use;
-  if (!use || clv_uniq_init(&u, 64)) goto oom;
+  if (!ux || !um || !gid || clv_uniq_init(&u, 64)) goto oom;
   for (size_t i = 0; i < n; i++) {
     if (!(x[i] > 0) || !(m[i] > 0) || !isfinite(m[i])) continue;
-    use[c.n++] = (uint32_t)i;
+    ux[c.n] = x[i], um[c.n] = m[i];
+    c.n++;
     int64_t id = clv_uniq_add(&u, x[i], 0, 0);
     if (id < 0) goto oom;
     if ((size_t)id >= cap) {
@@ -91,6 +95,9 @@ int gg_fit(const double *x, const double *m, size_t n, clv_estimate *out, size_t
     rc = tm_error_set(err, TM_EINVAL, "Gamma-Gamma needs customers with repeat purchases and spend (got %zu)", c.n);
     goto done;
   }
+  if (clv_group(ux, um, ux, c.n, gid, &keys, &w, &c.np)) goto oom; /* key (x, m, x) */
+  c.key = keys;
+  c.w = w;
   c.nx = u.n;
   c.ux = tm_malloc(u.n * sizeof *c.ux);
   if (!c.ux) goto oom;
@@ -102,7 +109,11 @@ int gg_fit(const double *x, const double *m, size_t n, clv_estimate *out, size_t
 oom:
   rc = tm_error_nomem(err);
 done:
-  tm_free(use);
+  tm_free(ux);
+  tm_free(um);
+  tm_free(gid);
+  tm_free(keys);
+  tm_free(w);
   tm_free(c.cnt);
   tm_free(c.ux);
   clv_uniq_fini(&u);
