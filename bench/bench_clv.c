@@ -98,13 +98,13 @@ static int run_clv(const char *dir, double horizon) {
   double t0 = now();
   if (clv_run(&in, horizon, 1.0, 0.10, true, &res, &err)) return fprintf(stderr, "%s\n", err.message), 1;
   double t1 = now();
-  double sum_clv = 0;
-  for (size_t i = 0; i < n; i++) sum_clv += res.clv[i];
+  double sum_clv = 0, sum_expected = 0;
+  for (size_t i = 0; i < n; i++) sum_clv += res.clv[i], sum_expected += res.expected[i];
   printf("{\"customers\":%zu,\"groups\":%zu,\"seconds\":%.4f,\"r\":%.6g,\"alpha\":%.6g,\"a\":%.6g,\"b\":%.6g,"
          "\"p\":%.6g,\"q\":%.6g,\"gamma\":%.6g,\"loglik\":%.10g,\"gg_loglik\":%.10g,\"sum_clv\":%.8g,"
          "\"sum_expected\":%.8g}\n",
          n, res.groups, t1 - t0, res.bg.par[0], res.bg.par[1], res.bg.par[2], res.bg.par[3], res.gg.par[0],
-         res.gg.par[1], res.gg.par[2], res.bg.loglik, res.gg.loglik, sum_clv, 0.0);
+         res.gg.par[1], res.gg.par[2], res.bg.loglik, res.gg.loglik, sum_clv, sum_expected);
   clv_result_free(&res);
   return 0;
 }
