@@ -50,7 +50,7 @@ static double loglik(void *vctx, const double *v, double *grad) {
   const double *lt2 = c->lt;
   double part[CLV_CHUNKS][5];
   size_t n = g->n;
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (n > 20000) /* small inputs: threads cost more than they save */
   for (int ch = 0; ch < CLV_CHUNKS; ch++) {
     size_t lo = n * (size_t)ch / CLV_CHUNKS, hi = n * (size_t)(ch + 1) / CLV_CHUNKS;
     double s[5] = {0};

@@ -98,7 +98,7 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   /* per pair: num[0..months] at the month ends, then the discounted sum of increments */
   if (!(num = tm_malloc((np ? np : 1) * stride * sizeof *num))) goto oom;
   const double *par = res->bg.par;
-#pragma omp parallel for schedule(dynamic, 64)
+#pragma omp parallel for schedule(dynamic, 64) if (np > 2000)
   for (size_t k = 0; k < np; k++) {
     double x = pu.key[3 * k], T = pu.key[3 * k + 1], *row = num + k * stride, disc = 0;
     row[0] = 0;
@@ -111,7 +111,7 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   }
   /* the dropout odds per group: 1 / P(alive) */
   if (!(gden = tm_malloc((g.n ? g.n : 1) * sizeof *gden))) goto oom;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (g.n > 20000)
   for (size_t k = 0; k < g.n; k++) gden[k] = bgnbd_cond_denominator(par, g.x[k], g.tx[k], g.T[k]);
   res->expected = tm_malloc((n ? n : 1) * sizeof(double));
   res->p_alive = tm_malloc((n ? n : 1) * sizeof(double));
@@ -120,7 +120,7 @@ int clv_run(const clv_input *in, double horizon_days, double unit_days, double d
   if (!res->expected || !res->p_alive || !res->spend || !res->clv) goto oom;
   const double *gp = res->gg.par;
   bool has_gg = res->has_gg;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 20000)
   for (size_t i = 0; i < n; i++) {
     const double *row = num + (size_t)gpair[gid[i]] * stride;
     double den = gden[gid[i]];

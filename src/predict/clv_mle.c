@@ -80,7 +80,7 @@ int clv_group(const double *k0, const double *k1, const double *k2, size_t n, ui
   *keys = *count = NULL;
   if (!hash || !order || !local || !pos || !u) goto done;
   /* hashes, and how many keys of each chunk fall in each shard */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 100000)
   for (size_t c = 0; c < CHUNKS; c++)
     for (size_t i = n * c / CHUNKS; i < n * (c + 1) / CHUNKS; i++) {
       double k[3] = {k0[i] + 0.0, k1[i] + 0.0, k2[i] + 0.0};
@@ -98,11 +98,11 @@ int clv_group(const double *k0, const double *k1, const double *k2, size_t n, ui
     }
   }
   start[SHARDS] = at;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n > 100000)
   for (size_t c = 0; c < CHUNKS; c++)
     for (size_t i = n * c / CHUNKS; i < n * (c + 1) / CHUNKS; i++) order[pos[c][hash[i] >> 58]++] = (uint32_t)i;
   /* each shard numbers its keys */
-#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed) if (n > 100000)
   for (size_t s = 0; s < SHARDS; s++) {
     if (clv_uniq_init(&u[s], (start[s + 1] - start[s]) / 4 + 16)) {
       failed = 1;
@@ -122,7 +122,7 @@ int clv_group(const double *k0, const double *k1, const double *k2, size_t n, ui
   *keys = tm_malloc((first[SHARDS] ? first[SHARDS] : 1) * 3 * sizeof **keys);
   *count = tm_calloc(first[SHARDS] ? first[SHARDS] : 1, sizeof **count);
   if (!*keys || !*count) goto done;
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (n > 100000)
   for (size_t s = 0; s < SHARDS; s++) {
     memcpy(*keys + 3 * first[s], u[s].key, 3 * u[s].n * sizeof **keys);
     for (size_t j = start[s]; j < start[s + 1]; j++) {

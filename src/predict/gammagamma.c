@@ -27,7 +27,7 @@ static double loglik(void *vctx, const double *v, double *grad) {
   gg_ctx *c = vctx;
   double p = exp(v[0]), q = exp(v[1]), ga = exp(v[2]), N = (double)c->n;
   double part[CLV_CHUNKS][4];
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (c->np > 20000)
   for (int ch = 0; ch < CLV_CHUNKS; ch++) {
     size_t lo = c->np * (size_t)ch / CLV_CHUNKS, hi = c->np * (size_t)(ch + 1) / CLV_CHUNKS;
     double s[4] = {0};
