@@ -20,6 +20,8 @@ int cmd_themes(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_clv(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -35,6 +37,8 @@ static const cli_command commands[] = {
     {"report", cmd_report, "the dashboard as one self-contained HTML file"},
     {"serve", cmd_serve, "the live dashboard and its JSON API over HTTP"},
     {"rules", cmd_rules, "frequent itemsets and association rules (FP-growth)"},
+    {"clv", cmd_clv, "customer lifetime value: BG/NBD + Gamma-Gamma"},
+    {"forecast", cmd_forecast, "demand forecasting: Holt-Winters per series"},
 };
 
 static void usage(FILE *f) {

@@ -674,6 +674,58 @@ int tm_rules_fimi(tm_doc **out, const char *path, const tm_rules_options *opt, t
 int tm_rules_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_rules_options *opt,
                      tm_error *err);
 
+/* ---- clv ---- */
+
+/* Customer lifetime value: BG/NBD + Gamma-Gamma (docs/clv.md). */
+typedef struct tm_clv_options {
+  int version;            /* TM_CLV_OPTIONS_VERSION */
+  const char *summary;    /* a per-customer summary CSV instead of the dataset (see docs/clv.md) */
+  double unit_days;       /* days per time unit of the summary's recency and T (1 or 7) */
+  int64_t as_of_ms;       /* dataset: 0 = midnight after the last purchase */
+  double horizon_days;    /* prediction horizon (default 365) */
+  double discount_rate;   /* annual, applied monthly (default 0.10) */
+  const char *truth_path; /* synth truth.json: per-segment fits against the planted parameters */
+} tm_clv_options;
+
+#define TM_CLV_OPTIONS_VERSION 1
+#define TM_CLV_OPTIONS_INIT {TM_CLV_OPTIONS_VERSION, NULL, 1.0, 0, 365.0, 0.10, NULL}
+
+/* Fits and predicts; *out holds scalars r, alpha, a, b (and p, q, gamma with
+ * spend), each with <name>_se, loglik, customers, groups, run_id, and tables
+ * "parameters", "per_customer" and with a truth file "truth". ds may be NULL
+ * with opt->summary; wh may be NULL (nothing saved). Returns 0, TM_EINVAL
+ * (bad input: the message has file:line), TM_EIO, TM_EDB or TM_ENOMEM. */
+int tm_clv_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_clv_options *opt, tm_error *err);
+
+/* ---- forecast ---- */
+
+/* Demand forecasting: Holt-Winters per series (docs/forecast.md). */
+typedef struct tm_forecast_options {
+  int version;            /* TM_FORECAST_OPTIONS_VERSION */
+  const char *input;      /* a CSV series instead of the dataset */
+  const char *value_col;  /* its value column (default: the last) */
+  const char *by;         /* dataset: NULL/"total", "product", "category", "region" or "channel" */
+  const char *grain;      /* dataset: "day", "week" (default) or "month" */
+  const char *method;     /* "additive" (default), "multiplicative" or "none" (no seasonality) */
+  int period;             /* 0: detected (input) or the calendar's (dataset: 7 days, 52 weeks, 12 months); -1: detected */
+  int damped;             /* non-zero: damped trend (phi in [0.8, 0.98]) */
+  int horizon;            /* periods ahead (0: one season, at least 1) */
+  int holdout;            /* last N points held back for accuracy (0: none) */
+  int64_t as_of_ms;       /* dataset: 0 = midnight after the last purchase */
+} tm_forecast_options;
+
+#define TM_FORECAST_OPTIONS_VERSION 1
+#define TM_FORECAST_OPTIONS_INIT {TM_FORECAST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0}
+
+/* Fits and forecasts. With opt->input: scalars method, period, alpha, beta,
+ * gamma, phi, sse (and mape, smape, mase, naive_mase with a holdout), tables
+ * "forecast" and "fitted". With a dataset: one series per dimension value,
+ * table "per_series", saved to forecast_runs,
+ * forecast_series, forecast_points when wh is writable. Returns 0, TM_EINVAL
+ * (bad input: file:line), TM_EIO, TM_EDB or TM_ENOMEM. */
+int tm_forecast_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_forecast_options *opt,
+                        tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif
