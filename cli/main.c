@@ -12,6 +12,9 @@ int cmd_ingest(int argc, char **argv);
 int cmd_identity(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
+int cmd_churn(int argc, char **argv);
+int cmd_propensity(int argc, char **argv);
+int cmd_leads(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -19,6 +22,9 @@ static const cli_command commands[] = {
     {"identity", cmd_identity, "identity resolution statistics, explanations, accuracy"},
     {"summary", cmd_summary, "descriptive analytics, touchpoint map and data quality"},
     {"segment", cmd_segment, "customer segmentation: RFM, behavioural clusters"},
+    {"churn", cmd_churn, "churn scores with reasons, trained as of a cutoff, cross-validated"},
+    {"propensity", cmd_propensity, "purchase propensity scores (anything, a category, a product)"},
+    {"leads", cmd_leads, "lead scores: which prospects make a first purchase"},
 };
 
 static void usage(FILE *f) {
