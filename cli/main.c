@@ -15,6 +15,7 @@ int cmd_segment(int argc, char **argv);
 int cmd_churn(int argc, char **argv);
 int cmd_propensity(int argc, char **argv);
 int cmd_leads(int argc, char **argv);
+int cmd_drivers(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -25,6 +26,7 @@ static const cli_command commands[] = {
     {"churn", cmd_churn, "churn scores with reasons, trained as of a cutoff, cross-validated"},
     {"propensity", cmd_propensity, "purchase propensity scores (anything, a category, a product)"},
     {"leads", cmd_leads, "lead scores: which prospects make a first purchase"},
+    {"drivers", cmd_drivers, "what goes with churn or revenue: correlations, lift, importance"},
 };
 
 static void usage(FILE *f) {

@@ -406,6 +406,30 @@ int tm_model_run(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_
 int tm_model_run_csv(tm_doc **out, const char *path, const char *label, const tm_model_options *opt,
                      tm_error *err);
 
+/* Diagnostic analytics (docs/models.md): which features go with churn or
+ * with revenue in the horizon after a cutoff, among buyers before it.
+ * Fills *out with scalars target, cutoff, horizon_days, customers,
+ * churn_rate / mean_revenue, bands and tables "correlations" (a, b, r,
+ * ci_low, ci_high, n: the target against every feature, then every pair;
+ * 95% intervals by Fisher's z), "lift" (feature, band, from, to, customers,
+ * churn_rate / mean_revenue, lift), "importance" (feature, description,
+ * coefficient, importance), "drivers" (rank, feature, band, lift, customers,
+ * statement in plain words) and, with with_features, "features" (customer,
+ * every feature, the target). Returns 0, TM_EINVAL or TM_ENOMEM. */
+typedef struct tm_drivers_options {
+  int version;          /* TM_DRIVERS_OPTIONS_VERSION */
+  const char *target;   /* "churn" (default) or "revenue" */
+  int64_t cutoff_ms;    /* 0: horizon before the end of the data */
+  double horizon_days;  /* 0: 90 */
+  int bands;            /* quantile bands per feature, 2..20 (0: 5) */
+  int with_features;    /* add the feature table */
+} tm_drivers_options;
+
+#define TM_DRIVERS_OPTIONS_VERSION 1
+#define TM_DRIVERS_OPTIONS_INIT {TM_DRIVERS_OPTIONS_VERSION, "churn", 0, 0, 5, 0}
+
+int tm_drivers_compute(tm_doc **out, const tm_dataset *ds, const tm_drivers_options *opt, tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

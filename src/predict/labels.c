@@ -40,6 +40,7 @@ uint8_t pr_task_label(const pr_task *t, const pr_obs *o) {
 void pr_frame_free(pr_frame *f) {
   tm_free(f->x);
   tm_free(f->y);
+  tm_free(f->value);
   tm_free(f->name);
   tm_free(f->words);
   tm_free(f->cust_id);

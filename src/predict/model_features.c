@@ -81,6 +81,7 @@ static void observe(const tm_dataset *ds, const codes *k, const pr_task *t, size
       o->events_after++;
       if (buy) {
         o->orders_after++;
+        if (isfinite(ds->amount[i])) o->revenue_after += ds->amount[i];
         if (k->match && !o->matches_after)
           for (uint32_t l = ds->line_off[i]; l < ds->line_off[i + 1]; l++)
             if (k->match[ds->line_product[l]]) {
@@ -232,8 +233,9 @@ int pr_frame_from_dataset(pr_frame *f, const tm_dataset *ds, const pr_task *t, b
     snprintf(f->words[j], PR_WORDS_MAX, "share of orders in %.40s", cn ? cn : "?");
   }
   f->cust_id = tm_malloc((n ? n : 1) * sizeof *f->cust_id);
+  if (labelled) f->value = tm_calloc(n ? n : 1, sizeof *f->value);
   size_t *row_of = tm_malloc((nc ? nc : 1) * sizeof *row_of);
-  if (!f->cust_id || !row_of) {
+  if (!f->cust_id || !row_of || (labelled && !f->value)) {
     tm_free(row_of);
     pr_frame_free(f);
     rc = tm_error_nomem(err);
@@ -256,7 +258,7 @@ int pr_frame_from_dataset(pr_frame *f, const tm_dataset *ds, const pr_task *t, b
     if (!elig[c]) continue;
     pr_obs o;
     observe(ds, &k, t, c, &o, &f->x[row_of[c] * d], d);
-    if (f->y) f->y[row_of[c]] = pr_task_label(t, &o);
+    if (f->y) f->y[row_of[c]] = pr_task_label(t, &o), f->value[row_of[c]] = o.revenue_after;
   }
   tm_free(row_of);
 done:

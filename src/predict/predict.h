@@ -24,6 +24,7 @@ typedef struct pr_frame {
   size_t n, d;
   double *x;                    /* n x d, row-major, raw units (no NaN) */
   uint8_t *y;                   /* n labels, or NULL for a scoring frame */
+  double *value;                /* n revenues in the horizon (dataset frames with labels), or NULL */
   char (*name)[PR_NAME_MAX];    /* d machine names */
   char (*words)[PR_WORDS_MAX];  /* d plain-words descriptions, for reasons */
   int64_t *cust_id;             /* n warehouse customers.id, or NULL (CSV) */
@@ -56,6 +57,7 @@ typedef struct pr_task {
 typedef struct pr_obs {
   uint32_t orders_before, events_before;
   uint32_t orders_after, events_after, matches_after; /* in the horizon */
+  double revenue_after;
 } pr_obs;
 
 bool pr_task_eligible(const pr_task *t, const pr_obs *o);
@@ -144,6 +146,11 @@ int pr_folds(int *fold, const uint8_t *y, size_t n, int k, uint64_t seed);
 /* Row's top three reasons (largest positive contributions), in plain words,
  * ';'-separated, into out. mean[j] is the feature's mean over the frame. */
 void pr_reasons(char *out, size_t cap, const pr_frame *f, size_t row, const double *contrib, const double *mean);
+
+/* ---------------------------------------------------------------- drivers */
+
+/* Pearson correlation of a and b (n values, stride apart). */
+double pr_correlation(const double *a, size_t sa, const double *b, size_t sb, size_t n);
 
 /* ------------------------------------------------------------ persistence */
 
