@@ -222,7 +222,8 @@ static void explained_free(explained *e) {
   memset(e, 0, sizeof *e);
 }
 
-/* Importance over the training frame f and reasons for every row of sf. */
+/* Reasons for every row of sf and the features' importance (logreg:
+ * |coefficient|; gbt: mean |SHAP| over sf). mean[] for the wording is f's. */
 static int explain(explained *e, const pr_model *m, const pr_frame *f, const pr_frame *sf, tm_error *err) {
   memset(e, 0, sizeof *e);
   size_t d = f->d;
@@ -232,22 +233,18 @@ static int explain(explained *e, const pr_model *m, const pr_frame *f, const pr_
   double *contrib = NULL;
   int rc = 0;
   if (!e->importance || !mean || !off) goto nomem;
-  if (m->kind == PR_LOGREG) {
+  if (m->kind == PR_LOGREG)
     for (size_t j = 0; j < d; j++) e->importance[j] = fabs(m->w[j]);
-  } else {
-    if (!(contrib = tm_malloc((f->n * d > 0 ? f->n * d : 1) * sizeof *contrib))) goto nomem;
-    if ((rc = pr_model_contrib(m, f, contrib, err))) goto out;
-    for (size_t i = 0; i < f->n; i++)
-      for (size_t j = 0; j < d; j++) e->importance[j] += fabs(contrib[i * d + j]);
-    for (size_t j = 0; j < d; j++) e->importance[j] /= f->n ? (double)f->n : 1;
-    tm_free(contrib);
-    contrib = NULL;
-  }
   for (size_t i = 0; i < f->n; i++)
     for (size_t j = 0; j < d; j++) mean[j] += f->x[i * d + j];
   for (size_t j = 0; j < d; j++) mean[j] /= f->n ? (double)f->n : 1;
   if (!(contrib = tm_malloc((sf->n * d > 0 ? sf->n * d : 1) * sizeof *contrib))) goto nomem;
   if ((rc = pr_model_contrib(m, sf, contrib, err))) goto out;
+  if (m->kind == PR_GBT) { /* mean |SHAP| over the customers explained: TreeSHAP is the costly part */
+    for (size_t i = 0; i < sf->n; i++)
+      for (size_t j = 0; j < d; j++) e->importance[j] += fabs(contrib[i * d + j]);
+    for (size_t j = 0; j < d; j++) e->importance[j] /= sf->n ? (double)sf->n : 1;
+  }
   char line[512];
   for (size_t i = 0; i < sf->n; i++) {
     pr_reasons(line, sizeof line, sf, i, contrib, mean);
