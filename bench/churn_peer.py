@@ -5,7 +5,8 @@ touchpoints with sqlite3, build the same per-customer features as of the
 cutoff (src/predict/model_features.c), label churn = no purchase in the 90
 days after it, stratified 5-fold CV (StandardScaler + LogisticRegression
 liblinear C=1, or XGBClassifier hist depth 4, 100 rounds, eta 0.1), fit on
-everyone, then score every buyer as of the end of the data. Prints the AUC and
+everyone, then score every buyer as of the end of the data with their top three
+reasons (coefficient x standardised value, or xgboost's SHAP values). Prints the AUC and
 the seconds of each stage as JSON.
 
 Usage: bench/churn_peer.py WAREHOUSE.db [logreg|gbt]
@@ -101,7 +102,18 @@ t_cv = time.time() - t2
 t3 = time.time()
 S = features(ev, end).reindex(columns=X.columns, fill_value=0)
 scores = est.predict_proba(S.values)[:, 1]
-out = pd.DataFrame({"customer_id": S.index, "score": scores})
+# per-customer top three reasons, as touchmine gives: logistic coefficient x
+# standardised value, or xgboost's SHAP values (pred_contribs)
+if model == "gbt":
+    import xgboost
+    contrib = est.get_booster().predict(xgboost.DMatrix(S.values), pred_contribs=True)[:, :-1]
+else:
+    sc, lr = est.named_steps["standardscaler"], est.named_steps["logisticregression"]
+    contrib = sc.transform(S.values) * lr.coef_[0]
+top = np.argsort(-contrib, axis=1)[:, :3]
+names = np.array(S.columns)
+reasons = ["; ".join(names[j] for j, c in zip(t, row[t]) if c > 0) for t, row in zip(top, contrib)]
+out = pd.DataFrame({"customer_id": S.index, "score": scores, "reasons": reasons})
 out["decile"] = pd.qcut(out.score.rank(method="first", ascending=False), 10, labels=False) + 1
 out.to_sql("peer_scores", sqlite3.connect(":memory:"))
 t_score = time.time() - t3
