@@ -35,8 +35,8 @@ eq "model_deciles add up to the customers" "$(sqlite3 "$db" "SELECT count(*), su
   "10|$(j .customers)|$(j .positives)"
 eq "every top-decile customer has reasons" "$(sqlite3 "$db" "SELECT count(*) FROM model_scores WHERE run_id = $(j .run_id) AND decile = 1 AND reasons = ''")" 0
 # gbt: SHAP reasons, same at 1 and 2 threads, also near the bound
-tm churn --db "$db" --truth "$d/truth.json" --model gbt --threads 1 --format json > "$TM_OUT/g1.json" || nok "gbt failed"
-tm churn --db "$db" --truth "$d/truth.json" --model gbt --threads 2 --format json > "$TM_OUT/g2.json" || nok "gbt 2 threads failed"
+tm churn --db "$db" --truth "$d/truth.json" --model gbt --rounds 40 --depth 3 --threads 1 --format json > "$TM_OUT/g1.json" || nok "gbt failed"
+tm churn --db "$db" --truth "$d/truth.json" --model gbt --rounds 40 --depth 3 --threads 2 --format json > "$TM_OUT/g2.json" || nok "gbt 2 threads failed"
 eq "gbt scores and reasons identical at 1 and 2 threads" "$(jq -c '[.auc, .scores]' "$TM_OUT/g1.json" | md5sum)" "$(jq -c '[.auc, .scores]' "$TM_OUT/g2.json" | md5sum)"
 ge "gbt AUC within 0.03 of the planted BG/NBD observable bound" "$(jq -r .auc "$TM_OUT/g2.json")" "$(t '.churn.bgnbd_observable_auc - 0.03')"
 # no leakage: delete everything after cutoff + horizon; the CV result is the same
