@@ -203,7 +203,7 @@ int pr_frame_from_dataset(pr_frame *f, const tm_dataset *ds, const pr_task *t, b
   size_t d = F_FIXED;
   int share_ch[256];
   for (uint64_t i = 0; i < ds->off[ds->ncust] && k.purchase; i++)
-    if (ds->type[i] == k.purchase && ds->ts[i] < t->cutoff_ms && ds->channel[i] < k.nch && k.share_col[ds->channel[i]] < 0) {
+    if (ds->type[i] == k.purchase && ds->ts[i] < (t->columns_as_of_ms ? t->columns_as_of_ms : t->cutoff_ms) && ds->channel[i] < k.nch && k.share_col[ds->channel[i]] < 0) {
       k.share_col[ds->channel[i]] = 0;
     }
   for (size_t c = 1; c < k.nch; c++)

@@ -51,6 +51,8 @@ typedef struct pr_task {
   const char *product;     /* propensity: buys this product */
   int64_t cutoff_ms;       /* features before, labels in [cutoff, cutoff + horizon) */
   int64_t horizon_ms;
+  int64_t columns_as_of_ms; /* order-share columns of the channels with orders before this (0: the cutoff),
+                              so that a scoring frame has the training frame's columns */
 } pr_task;
 
 /* What labels.c needs to know of one customer around the cutoff. */

@@ -357,14 +357,11 @@ int tm_model_run(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_
   pr_task now = task;
   now.cutoff_ms = end;
   now.horizon_ms = task.horizon_ms;
+  now.columns_as_of_ms = task.cutoff_ms;
   if ((rc = pr_frame_from_dataset(&sf, ds, &now, false, err))) goto out;
   score = tm_malloc((sf.n ? sf.n : 1) * sizeof *score);
   decile = tm_malloc((sf.n ? sf.n : 1) * sizeof *decile);
   if (!score || !decile) goto nomem;
-  if (sf.d != f.d) { /* a channel's first order after the cutoff adds a column: drop it */
-    rc = tm_error_set(err, TM_EINVAL, "the features changed between the cutoff and the end of the data");
-    goto out;
-  }
   if ((rc = pr_model_predict(&m, &sf, NULL, sf.n, score, err))) goto out;
   if (pr_deciles((pr_decile[10]){0}, decile, score, NULL, sf.n)) goto nomem;
   if ((rc = explain(&ex, &m, &f, &sf, err))) goto out;
