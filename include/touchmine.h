@@ -388,7 +388,8 @@ const char *tm_model_check(const tm_model_options *opt);
 /* Scores customers of a dataset (loaded with no as-of date). Fills *out with
  * scalars kind, model, cutoff, horizon_days, customers, positives, base_rate,
  * features, folds, auc, auc_sd (over folds), pr_auc, brier, scored, run_id
- * (with a truth file: truth_best_auc, truth_observable_auc) and tables
+ * (with a truth file: truth_best_auc, truth_observable_auc, truth_bgnbd_auc:
+ * synth's churn bounds, docs/synth.md) and tables
  * "deciles" (decile, customers, positives, rate, lift, capture; out of fold),
  * "calibration", "folds", "importance" (feature, description, importance),
  * "scores" (customer, score, decile, reasons; highest first) and, with

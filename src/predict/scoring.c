@@ -271,13 +271,13 @@ out:
 
 typedef struct truth {
   int64_t cutoff_ms;
-  double window_days, best_auc, observable_auc;
+  double window_days, best_auc, observable_auc, bgnbd_auc;
   bool loaded;
 } truth;
 
 static int truth_load(truth *t, const char *path, tm_error *err) {
   memset(t, 0, sizeof *t);
-  t->best_auc = t->observable_auc = NAN;
+  t->best_auc = t->observable_auc = t->bgnbd_auc = NAN;
   if (!path) return 0;
   json_error_t jerr;
   json_t *root = json_load_file(path, 0, &jerr);
@@ -293,6 +293,8 @@ static int truth_load(truth *t, const char *path, tm_error *err) {
     json_t *b = json_object_get(c, "best_auc"), *ob = json_object_get(c, "best_observable_auc");
     if (json_is_number(b)) t->best_auc = json_number_value(b);
     if (json_is_number(ob)) t->observable_auc = json_number_value(ob);
+    json_t *bg = json_object_get(c, "bgnbd_observable_auc");
+    if (json_is_number(bg)) t->bgnbd_auc = json_number_value(bg);
     t->loaded = true;
   }
   json_decref(root);
@@ -381,6 +383,7 @@ int tm_model_run(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_
     if (tr.best_auc == tr.best_auc && tm_doc_set_real(doc, "truth_best_auc", tr.best_auc)) goto nomem;
     if (tr.observable_auc == tr.observable_auc && tm_doc_set_real(doc, "truth_observable_auc", tr.observable_auc))
       goto nomem;
+    if (tr.bgnbd_auc == tr.bgnbd_auc && tm_doc_set_real(doc, "truth_bgnbd_auc", tr.bgnbd_auc)) goto nomem;
   }
   if (add_eval_tables(doc, &cv, o->folds, &f, ex.importance) || add_scores(doc, &sf, score, decile, ex.reasons))
     goto nomem;

@@ -20,7 +20,8 @@ le "eligible buyers within 1% of the planted count (identity merges)" \
   "$(awk -v a="$(j .customers)" -v b="$(t .churn.eligible_customers)" 'BEGIN{d=(a-b)/b; print d<0?-d:d}')" 0.01
 le "churners within 1% of the planted count" \
   "$(awk -v a="$(j .positives)" -v b="$(t .churn.no_purchase_in_window)" 'BEGIN{d=(a-b)/b; print d<0?-d:d}')" 0.01
-ge "logreg AUC within 0.03 of the planted BG/NBD observable bound" "$(j .auc)" "$(t '.churn.bgnbd_observable_auc - 0.03')"
+eq "--truth adds the planted bounds" "$(j '[.truth_best_auc, .truth_observable_auc, .truth_bgnbd_auc] | map(. > 0.5) | all')" true
+ge "logreg AUC within 0.03 of the planted BG/NBD observable bound" "$(j .auc)" "$(j '.truth_bgnbd_auc - 0.03')"
 echo "# logreg auc $(j .auc); bounds: bgnbd_observable $(t .churn.bgnbd_observable_auc), own-rates $(t .churn.best_observable_auc), true-state $(t .churn.best_auc)"
 # labels by SQL: buyers before the cutoff, no purchase in [cutoff, cutoff + 90 d)
 cut=$(( $(date -d "$(j .cutoff)" +%s) * 1000 )); end=$(( cut + 90 * 86400000 ))
