@@ -22,6 +22,10 @@ int cmd_serve(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_clv(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_churn(int argc, char **argv);
+int cmd_propensity(int argc, char **argv);
+int cmd_leads(int argc, char **argv);
+int cmd_drivers(int argc, char **argv);
 
 static const cli_command commands[] = {
     {"synth", cmd_synth, "write realistic multi-channel sample exports with planted truth"},
@@ -39,6 +43,10 @@ static const cli_command commands[] = {
     {"rules", cmd_rules, "frequent itemsets and association rules (FP-growth)"},
     {"clv", cmd_clv, "customer lifetime value: BG/NBD + Gamma-Gamma"},
     {"forecast", cmd_forecast, "demand forecasting: Holt-Winters per series"},
+    {"churn", cmd_churn, "churn scores with reasons, trained as of a cutoff, cross-validated"},
+    {"propensity", cmd_propensity, "purchase propensity scores (anything, a category, a product)"},
+    {"leads", cmd_leads, "lead scores: which prospects make a first purchase"},
+    {"drivers", cmd_drivers, "what goes with churn or revenue: correlations, lift, importance"},
 };
 
 static void usage(FILE *f) {

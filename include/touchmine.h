@@ -726,6 +726,91 @@ typedef struct tm_forecast_options {
 int tm_forecast_compute(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_forecast_options *opt,
                         tm_error *err);
 
+/* ---- churn ---- */
+
+/* Churn, purchase-propensity and lead scores (docs/models.md). A model is
+ * trained as of a cutoff: features only from touchpoints before it, labels
+ * only from the horizon after it. churn: buyers before the cutoff (with
+ * activity_any: anyone active) with no purchase (no touchpoint) in the
+ * horizon; propensity: a purchase in the horizon (of a category or product
+ * when given) among everyone seen before; leads: the first purchase of known
+ * prospects (touchpoints, no purchase before the cutoff). Evaluated by
+ * stratified k-fold cross-validation; the final model, fit on every labelled
+ * customer, scores each eligible customer as of the end of the data. */
+typedef struct tm_model_options {
+  int version;              /* TM_MODEL_OPTIONS_VERSION */
+  const char *kind;         /* "churn", "propensity" or "leads" */
+  const char *model;        /* "logreg" (L2 logistic regression, liblinear) or "gbt" (xgboost) */
+  int64_t cutoff_ms;        /* 0: horizon before the end of the data (or truth.json's cutoff) */
+  double horizon_days;      /* 0: 90 (or truth.json's window) */
+  int activity_any;         /* churn: no touchpoint at all, rather than no purchase */
+  const char *category;     /* propensity: purchases in this product category */
+  const char *product;      /* propensity: purchases of this product */
+  int folds;                /* cross-validation folds, 2..20 */
+  uint64_t seed;            /* folds and xgboost */
+  int threads;              /* xgboost threads (0: 1); results do not depend on it */
+  int backtest;             /* also K earlier cutoffs, each a horizon apart: AUC per cutoff */
+  double C;                 /* logreg inverse regularisation (0: 1.0) */
+  int rounds, depth;        /* gbt boosting rounds (0: 100) and depth (0: 4) */
+  double eta;               /* gbt learning rate (0: 0.1) */
+  const char *truth_path;   /* synth truth.json: add its churn bounds */
+  tm_progress_fn progress;
+  void *progress_payload;
+} tm_model_options;
+
+#define TM_MODEL_OPTIONS_VERSION 1
+#define TM_MODEL_OPTIONS_INIT \
+  {TM_MODEL_OPTIONS_VERSION, "churn", "logreg", 0, 0, 0, NULL, NULL, 5, 42, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL}
+
+/* NULL when the options make sense, else a message saying what to change. */
+const char *tm_model_check(const tm_model_options *opt);
+
+/* Scores customers of a dataset (loaded with no as-of date). Fills *out with
+ * scalars kind, model, cutoff, horizon_days, customers, positives, base_rate,
+ * features, folds, auc, auc_sd (over folds), pr_auc, brier, scored, run_id
+ * (with a truth file: truth_best_auc, truth_observable_auc, truth_bgnbd_auc:
+ * synth's churn bounds, docs/synth.md) and tables
+ * "deciles" (decile, customers, positives, rate, lift, capture; out of fold),
+ * "calibration", "folds", "importance" (feature, description, importance),
+ * "scores" (customer, score, decile, reasons; highest first) and, with
+ * backtest, "backtest" (cutoff, customers, positives, auc). Saved to
+ * model_runs / model_scores / model_importance / model_deciles when wh is
+ * writable. Returns 0, TM_EINVAL, TM_ENOTFOUND (category or product),
+ * TM_EFORMAT / TM_EIO (truth file), TM_EDB or TM_ENOMEM. */
+int tm_model_run(tm_doc **out, const tm_dataset *ds, tm_warehouse *wh, const tm_model_options *opt, tm_error *err);
+
+/* Scores a CSV directly: label names the 0/1 column (Yes/No, 1/0,
+ * true/false); numeric columns are used as they are, text columns one-hot,
+ * the id column is detected and left out. The same document as
+ * tm_model_run, with out-of-fold scores in "scores". Returns 0, TM_EIO,
+ * TM_EFORMAT (file:line: reason), TM_EINVAL or TM_ENOMEM. */
+int tm_model_run_csv(tm_doc **out, const char *path, const char *label, const tm_model_options *opt,
+                     tm_error *err);
+
+/* Diagnostic analytics (docs/models.md): which features go with churn or
+ * with revenue in the horizon after a cutoff, among buyers before it.
+ * Fills *out with scalars target, cutoff, horizon_days, customers,
+ * churn_rate / mean_revenue, bands and tables "correlations" (a, b, r,
+ * ci_low, ci_high, n: the target against every feature, then every pair;
+ * 95% intervals by Fisher's z), "lift" (feature, band, from, to, customers,
+ * churn_rate / mean_revenue, lift), "importance" (feature, description,
+ * coefficient, importance), "drivers" (rank, feature, band, lift, customers,
+ * statement in plain words) and, with with_features, "features" (customer,
+ * every feature, the target). Returns 0, TM_EINVAL or TM_ENOMEM. */
+typedef struct tm_drivers_options {
+  int version;          /* TM_DRIVERS_OPTIONS_VERSION */
+  const char *target;   /* "churn" (default) or "revenue" */
+  int64_t cutoff_ms;    /* 0: horizon before the end of the data */
+  double horizon_days;  /* 0: 90 */
+  int bands;            /* quantile bands per feature, 2..20 (0: 5) */
+  int with_features;    /* add the feature table */
+} tm_drivers_options;
+
+#define TM_DRIVERS_OPTIONS_VERSION 1
+#define TM_DRIVERS_OPTIONS_INIT {TM_DRIVERS_OPTIONS_VERSION, "churn", 0, 0, 5, 0}
+
+int tm_drivers_compute(tm_doc **out, const tm_dataset *ds, const tm_drivers_options *opt, tm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

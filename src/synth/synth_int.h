@@ -391,6 +391,8 @@ typedef struct sy_mark {
 
 typedef struct sy_churn {
   double score;  /* true P(no purchase in the window) */
+  double seen;   /* the same given only the purchase history, with the person's own lambda and p */
+  double pop;    /* the same given only the purchase history and the planted segment populations */
   uint8_t label; /* 1: no purchase in the window */
 } sy_churn;
 

@@ -64,6 +64,54 @@ void sy_truth_label(sy_ctx *c, const char *id, const sy_sentiment *s, const char
   sy_putc(b, '}');
 }
 
+/* The churn ceiling above (true alive state) is out of any model's reach:
+ * whether a buyer has dropped out by the cutoff is not in the data. These are
+ * the best scores from what is observable — the BG/NBD purchases before the
+ * cutoff: x repeats, the last t_x and the cutoff T after the first purchase,
+ * on the seasonal clock, in weeks (Fader, Hardie & Lee 2005):
+ *   P(no purchase in W) = 1 - P(alive | x, t_x, T) (1 - E[exp(-lambda W) | alive, ...]).
+ * seen: with the person's own lambda and p (still an oracle on the rates);
+ * pop: with lambda, p unknown but drawn from the planted segments, the
+ * segment itself unknown (posterior over segments by the BG/NBD likelihood) —
+ * the Bayes-optimal score from purchase timing and the planted parameters. */
+static void observable_scores(const sy_ctx *c, double window_op_days, double *seen, double *pop) {
+  const sy_world *w = c->w;
+  const sy_person *p = &c->p;
+  double cut_day = (double)(w->days - w->window_days);
+  size_t k = 0;
+  double u0 = sy_optime(w, c->buys[0].x), ulast = u0;
+  for (size_t i = 0; i < c->nbuys && (double)(int64_t)c->buys[i].x < cut_day; i++, k++) ulast = sy_optime(w, c->buys[i].x);
+  double ucut = w->cumw[w->days - w->window_days];
+  double x = k ? (double)(k - 1) : 0, T = (ucut - u0) / SY_WEEK_DAYS, tx = (ulast - u0) / SY_WEEK_DAYS;
+  double W = window_op_days / SY_WEEK_DAYS;
+  /* own lambda and p: after the k-th purchase (k >= 2) a dropout had chance p */
+  double rate = p->lambda, stay = exp(-rate * (T - tx));
+  double alive = x > 0 ? (1 - p->pdrop) * stay / ((1 - p->pdrop) * stay + p->pdrop) : 1.0;
+  *seen = 1 - alive * (1 - exp(-rate * W));
+  double lw[SY_NSEG], mx = -INFINITY, sc[SY_NSEG];
+  for (int s = 0; s < SY_NSEG; s++) {
+    const sy_segment *g = &sy_segments[s];
+    double common = lgamma(g->r + x) - lgamma(g->r) + g->r * log(g->alpha);
+    double lbeta_ab = lgamma(g->a) + lgamma(g->b) - lgamma(g->a + g->b);
+    double l1 = lgamma(g->a) + lgamma(g->b + x) - lgamma(g->a + g->b + x) - lbeta_ab - (g->r + x) * log(g->alpha + T);
+    double ll = l1;
+    double ratio = 0; /* P(dead)/P(alive) given the history */
+    if (x > 0) {
+      double l2 = lgamma(g->a + 1) + lgamma(g->b + x - 1) - lgamma(g->a + g->b + x) - lbeta_ab -
+                  (g->r + x) * log(g->alpha + tx);
+      ll = l1 + log1p(exp(l2 - l1));
+      ratio = exp(l2 - l1);
+    }
+    lw[s] = log(g->share) + common + ll;
+    mx = fmax(mx, lw[s]);
+    double alive_s = 1 / (1 + ratio);
+    sc[s] = 1 - alive_s * (1 - pow((g->alpha + T) / (g->alpha + T + W), g->r + x));
+  }
+  double z = 0, acc = 0;
+  for (int s = 0; s < SY_NSEG; s++) z += exp(lw[s] - mx), acc += exp(lw[s] - mx) * sc[s];
+  *pop = acc / z;
+}
+
 void sy_truth_person(sy_ctx *c) {
   const sy_world *w = c->w;
   sy_person *p = &c->p;
@@ -134,6 +182,8 @@ void sy_truth_person(sy_ctx *c) {
       double du = w->cumw[w->days] - w->cumw[w->days - w->window_days];
       double pnp = alive ? exp(-p->lambda / SY_WEEK_DAYS * du) : 1.0;
       bool label = p->nbuys_cut == 0;
+      double seen, pop;
+      observable_scores(c, du, &seen, &pop);
       SY_LIT(b, ",\"alive_at_cutoff\":");
       sy_puts(b, alive ? "true" : "false");
       SY_LIT(b, ",\"p_no_purchase\":");
@@ -143,7 +193,7 @@ void sy_truth_person(sy_ctx *c) {
       if (TM_GROW(ck->churn, ck->capchurn, ck->nchurn + 1))
         c->oom = true;
       else
-        ck->churn[ck->nchurn++] = (sy_churn){.score = pnp, .label = label};
+        ck->churn[ck->nchurn++] = (sy_churn){.score = pnp, .seen = seen, .pop = pop, .label = label};
       ck->st.churn_eligible++;
       ck->st.churn_positive += label;
     }
@@ -202,6 +252,16 @@ static double auc(sy_churn *v, size_t n) {
   }
   if (!pos || !neg) return 0.5;
   return (ranks - (double)pos * (double)(pos + 1) / 2.0) / ((double)pos * (double)neg);
+}
+
+/* AUC of the observable scores (which = 1: seen, 2: pop), on a copy. */
+static double auc_of(const sy_churn *v, size_t n, int which) {
+  sy_churn *cp = tm_malloc((n ? n : 1) * sizeof *cp);
+  if (!cp) return NAN;
+  for (size_t i = 0; i < n; i++) cp[i] = (sy_churn){.score = which == 1 ? v[i].seen : v[i].pop, .label = v[i].label};
+  double a = auc(cp, n);
+  tm_free(cp);
+  return a;
 }
 
 static int flush(FILE *f, sy_buf *b, const char *path, tm_error *err) {
@@ -508,7 +568,7 @@ static void write_ab(sy_buf *b, const sy_run *run) {
   sy_putc(b, '}');
 }
 
-static void write_churn(sy_buf *b, const sy_run *run, double best) {
+static void write_churn(sy_buf *b, const sy_run *run, double best, double seen, double pop) {
   const sy_world *w = run->w;
   SY_LIT(b, ",\n\"churn\":{");
   kv_time(b, "cutoff", w->cutoff);
@@ -532,6 +592,15 @@ static void write_churn(sy_buf *b, const sy_run *run, double best) {
   kv_num(b, "window_operational_days", w->cumw[w->days] - w->cumw[w->days - w->window_days]);
   sy_putc(b, ',');
   kv_num(b, "best_auc", best);
+  sy_putc(b, ',');
+  kv_str(b, "observable_probability",
+         "BG/NBD P(no purchase in the window | x repeats, t_x, T before the cutoff, seasonal clock): "
+         "best_observable_auc with each buyer's own lambda and p, bgnbd_observable_auc with the planted "
+         "segment parameters (segment unknown)");
+  sy_putc(b, ',');
+  kv_num(b, "best_observable_auc", seen);
+  sy_putc(b, ',');
+  kv_num(b, "bgnbd_observable_auc", pop);
   sy_putc(b, '}');
 }
 
@@ -627,6 +696,7 @@ static void write_shared(sy_buf *b, const sy_run *run) {
 int sy_truth_write(sy_run *run, tm_error *err) {
   const sy_world *w = run->w;
   const tm_synth_options *opt = w->opt;
+  double seen = auc_of(run->churn, run->nchurn, 1), pop = auc_of(run->churn, run->nchurn, 2);
   double best = auc(run->churn, run->nchurn);
   char *path = sy_path(run->dir, "truth.json");
   if (!path) return tm_error_nomem(err);
@@ -719,7 +789,7 @@ int sy_truth_write(sy_run *run, tm_error *err) {
   sy_putc(&b, ',');
   kv_str(&b, "parameters", "per segment: segments[].gamma_gamma");
   sy_putc(&b, '}');
-  write_churn(&b, run, best);
+  write_churn(&b, run, best, seen, pop);
   write_rules(&b, run);
   write_journeys(&b, run);
   write_ab(&b, run);
