@@ -22,12 +22,14 @@ run rules rules --view baskets --min-support 0.2%
 run paths paths --event purchase --first
 run funnel funnel --steps view,add_to_cart,purchase --window 7d
 run cohorts cohorts --period month --intervals 12
+run churn churn --horizon 60
+run drivers drivers --target churn
 run cluster segment --by cluster --k 5
 run rfm segment --by rfm
 
 # Each analysis left rows in its tables (docs/warehouse.md).
 for t in text_sentiment text_customer text_themes clv_customer forecast_points assoc_rules path_transitions \
-         funnel_steps cohort_retention segment_profiles segment_features; do
+         funnel_steps cohort_retention segment_profiles segment_features model_scores model_deciles; do
   ge "$t has rows" "$(q "SELECT count(*) FROM $t")" 1
 done
 # Feeds the rest: review sentiment is a clustering feature once sentiment has run,
@@ -41,7 +43,7 @@ tm segment --by needs --db "$db" > /dev/null 2>&1; eq "needs segments run once t
 tm report --db "$db" --out "$TM_OUT/all.html" 2> /dev/null; eq "report exits 0" $? 0
 $PY tests/cases/report_dom.py "$TM_OUT/all.html" > "$TM_OUT/all.json" || nok "page does not parse"
 J() { jq -r "$1" "$TM_OUT/all.json"; }
-for s in summary quality segments rules journeys funnel cohorts clv sentiment forecast; do
+for s in summary quality segments rules journeys funnel cohorts clv churn sentiment forecast; do
   eq "section $s is filled by the real analysis" "$(J ".sections.$s | (.empty | not) and (.charts | length > 0)")" true
 done
 eq "every chart has drawn marks" "$(J '[.sections[].charts[] | select(.marks == 0)] | length')" 0
@@ -51,3 +53,6 @@ first=$(q "SELECT entered FROM funnel_steps WHERE run_id = (SELECT max(run_id) F
 eq "funnel step 1 on the page = funnel_steps" "$(J ".sections.funnel.text | contains(\"$first\")")" true
 top=$(q "SELECT printf('%.2f', max(clv)) FROM clv_customer WHERE run_id = (SELECT max(id) FROM clv_runs)")
 grep -q -F "$top" "$TM_OUT/all.html"; eq "largest CLV on the page = clv_customer ($top)" $? 0
+# The churn tile is the share of the latest churn run's scores at 0.5 or more.
+share=$(q "SELECT printf('%.1f%%', 100.0 * avg(score >= 0.5)) FROM model_scores WHERE run_id = (SELECT max(id) FROM model_runs WHERE kind = 'churn')")
+grep -q -F "$share" "$TM_OUT/all.html"; eq "churn tile = model_scores ($share)" $? 0
