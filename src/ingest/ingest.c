@@ -468,6 +468,6 @@ fail:
   tm_table_free(sources);
   tm_idgraph_free(graph);
   tm_json_free(R.json);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }

@@ -60,7 +60,7 @@ int jr_save(tm_warehouse *wh, const char *kind, const char *spec, const tm_doc *
   }
   for (size_t i = 0; i < ncopies && !rc; i++) rc = copy_table(wh, *run_id, doc, &copies[i], err);
   if (!rc) return tm_wh_exec(wh, "COMMIT", err);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   *run_id = 0;
   return rc;
 }

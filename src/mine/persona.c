@@ -125,7 +125,7 @@ done:
   sqlite3_finalize(p);
   sqlite3_finalize(q);
   if (!rc) return tm_wh_exec(wh, "COMMIT", err);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }
 

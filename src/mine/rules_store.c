@@ -25,13 +25,10 @@ int rl_store_rules(int64_t *run_id, tm_warehouse *wh, const char *view, uint64_t
   sqlite3_bind_int64(st, 3, (int64_t)baskets);
   sqlite3_bind_double(st, 4, min_support);
   sqlite3_bind_double(st, 5, min_confidence);
-  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  rc = tm_wh_insert_id(wh, st, run_id, "starting a rule run", err);
   sqlite3_finalize(st);
   st = NULL;
-  if (!*run_id) {
-    rc = tm_wh_fail(wh, err, "starting a rule run");
-    goto fail;
-  }
+  if (rc) goto fail;
   if ((rc = tm_wh_prepare(wh, &st,
                           "INSERT INTO assoc_rules(run_id, rank, antecedent, consequent, support, confidence, lift, "
                           "leverage, conviction, p_value, q_value) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
@@ -46,23 +43,15 @@ int rl_store_rules(int64_t *run_id, tm_warehouse *wh, const char *view, uint64_t
     sqlite3_bind_int64(st, 2, (int64_t)r + 1);
     sqlite3_bind_text(st, 3, tm_table_get_str(rules, r, (size_t)ci[0]), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, tm_table_get_str(rules, r, (size_t)ci[1]), -1, SQLITE_TRANSIENT);
-    for (int i = 2; i < 9; i++) {
-      double v = tm_table_get_real(rules, r, (size_t)ci[i]);
-      if (isfinite(v)) sqlite3_bind_double(st, i + 3, v);
-      else sqlite3_bind_null(st, i + 3); /* conviction of a rule with confidence 1 */
-    }
-    int s = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (s != SQLITE_DONE) {
-      rc = tm_wh_fail(wh, err, "saving rules");
-      goto fail;
-    }
+    /* NULL for an infinite conviction (a rule with confidence 1) */
+    for (int i = 2; i < 9; i++) tm_wh_bind_real(st, i + 3, tm_table_get_real(rules, r, (size_t)ci[i]));
+    if ((rc = tm_wh_step(wh, st, "saving rules", err))) goto fail;
   }
   sqlite3_finalize(st);
   return tm_wh_exec(wh, "COMMIT", err);
 fail:
   sqlite3_finalize(st);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   *run_id = 0;
   return rc;
 }

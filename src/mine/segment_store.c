@@ -43,6 +43,6 @@ int seg_writer_end(seg_writer *w, int rc, tm_error *err) {
   sqlite3_finalize(w->ins);
   w->ins = NULL;
   if (!rc) return tm_wh_exec(w->wh, "COMMIT", err);
-  sqlite3_exec(w->wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(w->wh);
   return rc;
 }

@@ -460,17 +460,12 @@ static int save(tm_warehouse *wh, const clv_data *d, const clv_result *res, cons
   sqlite3_bind_double(st, 4, opt->discount_rate);
   sqlite3_bind_int64(st, 5, (int64_t)d->in.n);
   for (int j = 0; j < 4; j++) sqlite3_bind_double(st, 6 + j, res->bg.par[j]);
-  for (int j = 0; j < 3; j++)
-    if (res->has_gg) sqlite3_bind_double(st, 10 + j, res->gg.par[j]);
-    else sqlite3_bind_null(st, 10 + j);
+  for (int j = 0; j < 3; j++) tm_wh_bind_real(st, 10 + j, res->has_gg ? res->gg.par[j] : NAN);
   sqlite3_bind_double(st, 13, res->bg.loglik);
-  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  rc = tm_wh_insert_id(wh, st, run_id, "starting a CLV run", err);
   sqlite3_finalize(st);
   st = NULL;
-  if (!*run_id) {
-    rc = tm_wh_fail(wh, err, "starting a CLV run");
-    goto fail;
-  }
+  if (rc) goto fail;
   if ((rc = tm_wh_prepare(wh, &st,
                           "INSERT INTO clv_customer(run_id, customer_id, frequency, recency_days, t_days, monetary, "
                           "expected_purchases, p_alive, expected_spend, clv) VALUES(?,?,?,?,?,?,?,?,?,?)",
@@ -483,20 +478,14 @@ static int save(tm_warehouse *wh, const clv_data *d, const clv_result *res, cons
     sqlite3_bind_double(st, 4, d->in.tx[i] * opt->unit_days);
     sqlite3_bind_double(st, 5, d->in.T[i] * opt->unit_days);
     double vals[5] = {d->in.m ? d->in.m[i] : NAN, res->expected[i], res->p_alive[i], res->spend[i], res->clv[i]};
-    for (int j = 0; j < 5; j++)
-      if (isfinite(vals[j])) sqlite3_bind_double(st, 6 + j, vals[j]);
-      else sqlite3_bind_null(st, 6 + j);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-      rc = tm_wh_fail(wh, err, "saving CLV per customer");
-      goto fail;
-    }
-    sqlite3_reset(st);
+    for (int j = 0; j < 5; j++) tm_wh_bind_real(st, 6 + j, vals[j]);
+    if ((rc = tm_wh_step(wh, st, "saving CLV per customer", err))) goto fail;
   }
   sqlite3_finalize(st);
   return tm_wh_exec(wh, "COMMIT", err);
 fail:
   sqlite3_finalize(st);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }
 

@@ -403,7 +403,7 @@ dbfail:
 fail:
   sqlite3_finalize(st);
   sqlite3_finalize(sp);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }
 

@@ -9,12 +9,6 @@
 #include "predict/predict.h"
 #include "store/warehouse_int.h"
 
-static int step(tm_warehouse *wh, sqlite3_stmt *st, tm_error *err) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : tm_wh_fail(wh, err, "saving the model run");
-}
-
 int pr_store_save(int64_t *run_id, tm_warehouse *wh, const pr_run_summary *s, const pr_frame *scored,
                   const double *score, const int *decile, char *const *reasons, const pr_frame *f,
                   const double *importance, const pr_decile deciles[10], tm_error *err) {
@@ -34,16 +28,13 @@ int pr_store_save(int64_t *run_id, tm_warehouse *wh, const pr_run_summary *s, co
   if (s->horizon_days > 0) sqlite3_bind_double(st, 5, s->horizon_days);
   sqlite3_bind_int64(st, 6, (int64_t)s->customers);
   sqlite3_bind_int64(st, 7, (int64_t)s->positives);
-  if (s->auc == s->auc) sqlite3_bind_double(st, 8, s->auc);
-  if (s->pr_auc == s->pr_auc) sqlite3_bind_double(st, 9, s->pr_auc);
-  if (s->brier == s->brier) sqlite3_bind_double(st, 10, s->brier);
-  *run_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  tm_wh_bind_real(st, 8, s->auc);
+  tm_wh_bind_real(st, 9, s->pr_auc);
+  tm_wh_bind_real(st, 10, s->brier);
+  rc = tm_wh_insert_id(wh, st, run_id, "starting a model run", err);
   sqlite3_finalize(st);
   st = NULL;
-  if (!*run_id) {
-    rc = tm_wh_fail(wh, err, "starting a model run");
-    goto fail;
-  }
+  if (rc) goto fail;
   if ((rc = tm_wh_prepare(wh, &st, "INSERT INTO model_scores(run_id, customer_id, score, decile, reasons) VALUES(?,?,?,?,?)",
                           err)))
     goto fail;
@@ -53,7 +44,7 @@ int pr_store_save(int64_t *run_id, tm_warehouse *wh, const pr_run_summary *s, co
     sqlite3_bind_double(st, 3, score[i]);
     sqlite3_bind_int(st, 4, decile[i]);
     sqlite3_bind_text(st, 5, reasons[i], -1, SQLITE_STATIC);
-    if ((rc = step(wh, st, err))) goto fail;
+    if ((rc = tm_wh_step(wh, st, "saving the model run", err))) goto fail;
   }
   sqlite3_finalize(st);
   st = NULL;
@@ -63,7 +54,7 @@ int pr_store_save(int64_t *run_id, tm_warehouse *wh, const pr_run_summary *s, co
     sqlite3_bind_int64(st, 1, *run_id);
     sqlite3_bind_text(st, 2, f->name[j], -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 3, importance[j]);
-    if ((rc = step(wh, st, err))) goto fail;
+    if ((rc = tm_wh_step(wh, st, "saving the model run", err))) goto fail;
   }
   sqlite3_finalize(st);
   st = NULL;
@@ -80,13 +71,13 @@ int pr_store_save(int64_t *run_id, tm_warehouse *wh, const pr_run_summary *s, co
     sqlite3_bind_double(st, 5, deciles[k].rate);
     sqlite3_bind_double(st, 6, deciles[k].lift);
     sqlite3_bind_double(st, 7, deciles[k].capture);
-    if ((rc = step(wh, st, err))) goto fail;
+    if ((rc = tm_wh_step(wh, st, "saving the model run", err))) goto fail;
   }
   sqlite3_finalize(st);
   return tm_wh_exec(wh, "COMMIT", err);
 fail:
   sqlite3_finalize(st);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   *run_id = 0;
   return rc;
 }

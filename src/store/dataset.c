@@ -480,7 +480,7 @@ int tm_dataset_load(tm_dataset **out, tm_warehouse *wh, const tm_dataset_options
   *out = ds;
   return 0;
 fail:
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   tm_free(idmap);
   tm_u64map_fini(&index);
   tm_dataset_free(ds);

@@ -96,7 +96,7 @@ int tm_dataset_cache_save(tm_warehouse *wh, const tm_dataset *ds, tm_error *err)
   return tm_wh_exec(wh, "COMMIT", err);
 fail:
   sqlite3_finalize(st);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }
 

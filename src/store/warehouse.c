@@ -10,6 +10,7 @@
  * Migrations are an ordered list of SQL scripts; meta.schema_version records how
  * many ran. Each runs in its own transaction.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "store/warehouse_int.h"
@@ -170,6 +171,25 @@ int tm_wh_int(tm_warehouse *wh, const char *sql, int64_t *out, tm_error *err) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return tm_wh_fail(wh, err, "query");
   return 0;
 }
+
+int tm_wh_insert_id(tm_warehouse *wh, sqlite3_stmt *st, int64_t *id, const char *what, tm_error *err) {
+  *id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return *id ? 0 : tm_wh_fail(wh, err, what);
+}
+
+int tm_wh_step(tm_warehouse *wh, sqlite3_stmt *st, const char *what, tm_error *err) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : tm_wh_fail(wh, err, what);
+}
+
+void tm_wh_bind_real(sqlite3_stmt *st, int i, double v) {
+  if (isfinite(v)) sqlite3_bind_double(st, i, v);
+  else sqlite3_bind_null(st, i);
+}
+
+void tm_wh_rollback(tm_warehouse *wh) { sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL); }
 
 static int read_version(tm_warehouse *wh, tm_error *err) {
   int64_t has_meta = 0, v = 0;

@@ -24,4 +24,16 @@ int tm_wh_fail(tm_warehouse *wh, tm_error *err, const char *what);
 /* Runs a query returning one integer (0 when no row). */
 int tm_wh_int(tm_warehouse *wh, const char *sql, int64_t *out, tm_error *err);
 
+/* Helpers for saving a result run: an INSERT ... RETURNING id for the run's
+ * row, then rows bound and stepped one by one, all in one transaction. */
+/* Steps an INSERT ... RETURNING id and resets it; *id = 0 and TM_EDB naming
+ * what on failure. */
+int tm_wh_insert_id(tm_warehouse *wh, sqlite3_stmt *st, int64_t *id, const char *what, tm_error *err);
+/* Steps a statement that returns no row and resets it; TM_EDB naming what. */
+int tm_wh_step(tm_warehouse *wh, sqlite3_stmt *st, const char *what, tm_error *err);
+/* Binds v, or NULL when v is NaN or infinite (a figure with no value). */
+void tm_wh_bind_real(sqlite3_stmt *st, int i, double v);
+/* Rolls back the open transaction, keeping the error already set. */
+void tm_wh_rollback(tm_warehouse *wh);
+
 #endif

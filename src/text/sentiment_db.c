@@ -107,9 +107,10 @@ static int save(tm_warehouse *wh, const text_corpus *tc, const char *mode, cust_
   sqlite3_bind_text(st, 1, mode, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
   sqlite3_bind_int64(st, 3, (int64_t)tc->n);
-  if (sqlite3_step(st) != SQLITE_DONE) { rc = tm_wh_fail(wh, err, "saving the text run"); goto fail; }
+  rc = tm_wh_step(wh, st, "saving the text run", err);
   sqlite3_finalize(st);
   st = NULL;
+  if (rc) goto fail;
   *run_id = sqlite3_last_insert_rowid(wh->db);
   if ((rc = tm_wh_prepare(wh, &st,
                           "INSERT INTO text_sentiment(event_id, customer_id, neg, neu, pos, compound, label, run_id) "
@@ -127,8 +128,7 @@ static int save(tm_warehouse *wh, const text_corpus *tc, const char *mode, cust_
     sqlite3_bind_double(st, 6, d->compound);
     sqlite3_bind_text(st, 7, label_names[label_index(d->compound)], -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, *run_id);
-    if (sqlite3_step(st) != SQLITE_DONE) { rc = tm_wh_fail(wh, err, "saving text_sentiment"); goto fail; }
-    sqlite3_reset(st);
+    if ((rc = tm_wh_step(wh, st, "saving text_sentiment", err))) goto fail;
   }
   sqlite3_finalize(st);
   st = NULL;
@@ -144,14 +144,13 @@ static int save(tm_warehouse *wh, const text_corpus *tc, const char *mode, cust_
     sqlite3_bind_double(st, 4, (double)ca[i].negative / (double)ca[i].texts);
     sqlite3_bind_int64(st, 5, ca[i].recent_negative);
     sqlite3_bind_int64(st, 6, *run_id);
-    if (sqlite3_step(st) != SQLITE_DONE) { rc = tm_wh_fail(wh, err, "saving text_customer"); goto fail; }
-    sqlite3_reset(st);
+    if ((rc = tm_wh_step(wh, st, "saving text_customer", err))) goto fail;
   }
   sqlite3_finalize(st);
   return tm_wh_exec(wh, "COMMIT", err);
 fail:
   sqlite3_finalize(st);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }
 

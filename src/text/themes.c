@@ -426,7 +426,7 @@ fail:
   tm_free(theme);
   tm_free(mentions);
   sqlite3_finalize(st);
-  sqlite3_exec(wh->db, "ROLLBACK", NULL, NULL, NULL);
+  tm_wh_rollback(wh);
   return rc;
 }
 
