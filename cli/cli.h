@@ -42,6 +42,10 @@ bool cli_parse_count(const char *s, unsigned long long *out);
 
 /* Writes a result document to stdout in a --format; returns an exit code. */
 int cli_write_doc(const tm_doc *doc, int format, size_t max_rows);
+/* Writes an analysis result: with --format csv its main table (one row per
+ * customer, rule ...) in full; otherwise the whole document, text cut to
+ * limit rows per table (0 = all). */
+int cli_write_result(const tm_doc *doc, int format, const char *csv_table, size_t limit);
 
 /* Parses a date or time given by the user ("2025-06-30", ISO-8601, epoch). */
 int cli_parse_time(const char *s, int64_t *ms);

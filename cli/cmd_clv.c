@@ -103,11 +103,8 @@ int cmd_clv(int argc, char **argv) {
   if ((!opt.summary && (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err))) ||
       tm_clv_compute(&doc, ds, wh, &opt, &err)) {
     rc = err.code == TM_EINVAL ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);
-  } else if (format == CLI_CSV) {
-    cli_progress_done();
-    rc = tm_doc_write_table(doc, "per_customer", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err) : CLI_OK;
   } else {
-    rc = cli_write_doc(doc, format, (size_t)limit);
+    rc = cli_write_result(doc, format, "per_customer", (size_t)limit);
   }
   tm_doc_free(doc);
   tm_dataset_free(ds);

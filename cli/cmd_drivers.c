@@ -87,11 +87,8 @@ int cmd_drivers(int argc, char **argv) {
   if (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
       tm_drivers_compute(&doc, ds, &o, &err)) {
     rc = err.code == TM_EINVAL ? (cli_lib_error(&err), CLI_USAGE) : cli_lib_error(&err);
-  } else if (format == CLI_CSV) {
-    cli_progress_done();
-    rc = tm_doc_write_table(doc, "features", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err) : CLI_OK;
   } else {
-    rc = cli_write_doc(doc, format, format == CLI_TEXT ? (size_t)limit : 0);
+    rc = cli_write_result(doc, format, "features", (size_t)limit);
   }
   tm_doc_free(doc);
   tm_dataset_free(ds);

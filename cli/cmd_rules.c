@@ -268,11 +268,8 @@ int cmd_rules(int argc, char **argv) {
     if (stream) {
       cli_progress_done();
       rc = fflush(stdout) ? cli_error("writing the itemsets failed") : CLI_OK;
-    } else if (format == CLI_CSV) {
-      cli_progress_done();
-      rc = tm_doc_write_table(doc, "rules", stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err) : CLI_OK;
     } else {
-      rc = cli_write_doc(doc, format, format == CLI_TEXT ? (size_t)limit : 0);
+      rc = cli_write_result(doc, format, "rules", (size_t)limit);
     }
   }
   tm_doc_free(doc);

@@ -104,6 +104,13 @@ int cli_write_doc(const tm_doc *doc, int format, size_t max_rows) {
   return CLI_OK;
 }
 
+int cli_write_result(const tm_doc *doc, int format, const char *csv_table, size_t limit) {
+  if (format != CLI_CSV) return cli_write_doc(doc, format, format == CLI_TEXT ? limit : 0);
+  tm_error err = {0};
+  cli_progress_done();
+  return tm_doc_write_table(doc, csv_table, stdout, TM_FMT_CSV, 0, &err) ? cli_lib_error(&err) : CLI_OK;
+}
+
 int cli_parse_time(const char *s, int64_t *ms) {
   tm_error err = {0};
   return tm_parse_time(s, ms, &err);
