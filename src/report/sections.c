@@ -104,6 +104,167 @@ int rp_copy_table(tm_doc *doc, const tm_doc *src, const char *name, tm_error *er
 #define RFM_ONLY "(SELECT max(id) FROM segment_runs WHERE kind = 'rfm')"
 #define CHURN_RUN "(SELECT max(id) FROM model_runs WHERE kind = 'churn')"
 
+/* ------------------------------------------------------ segments: one pass */
+
+/* The segments section's figures over the 1M-row result tables in one merge
+ * pass instead of three GROUP BYs (SQLite sorts every row for each): both
+ * tables are keyed (run_id, customer_id), so two ordered scans walk them in
+ * step. The figures are the same as these queries give:
+ *   segment_sizes: SELECT s.segment, count(*), coalesce(sum(r.monetary), 0) FROM customer_segments s
+ *                  LEFT JOIN customer_rfm r ON r.customer_id = s.customer_id AND r.run_id = RFM_ONLY
+ *                  WHERE s.run_id = RFM_RUN GROUP BY 1 ORDER BY 2 DESC, 1
+ *   rfm_grid:      SELECT r, f, count(*), avg(monetary) FROM customer_rfm WHERE run_id = RFM_ONLY
+ *                  GROUP BY 1, 2 ORDER BY 1, 2
+ *   rfm_points:    recency_days, monetary of every k-th customer id (abs(id) % k = 0,
+ *                  k = max(1, customers / 100000)), by customer id
+ * (sums may differ from SQLite's in the last bits: the order of addition differs). */
+
+typedef struct seg_acc {
+  char *name;
+  int64_t customers, with_money;
+  double revenue;
+} seg_acc;
+
+typedef struct grid_acc {
+  int64_t r, f, customers, with_money;
+  int r_null, f_null;
+  double sum;
+} grid_acc;
+
+static int cmp_seg(const void *a, const void *b) {
+  const seg_acc *x = a, *y = b;
+  if (x->customers != y->customers) return x->customers > y->customers ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+static int cmp_grid(const void *a, const void *b) { /* NULL first, as SQLite orders */
+  const grid_acc *x = a, *y = b;
+  if (x->r_null != y->r_null) return x->r_null ? -1 : 1;
+  if (!x->r_null && x->r != y->r) return x->r < y->r ? -1 : 1;
+  if (x->f_null != y->f_null) return x->f_null ? -1 : 1;
+  if (!x->f_null && x->f != y->f) return x->f < y->f ? -1 : 1;
+  return 0;
+}
+
+/* Builds the three tables, not yet in doc, so the caller keeps the order of
+ * tables the page and API have always had; sets the rfm_points_of scalar. */
+static int rfm_pass(tm_doc *doc, rp_ctx *cx, tm_table *out[3], tm_error *err) {
+  sqlite3 *db = cx->wh->db;
+  sqlite3_stmt *cnt = NULL, *rfm = NULL, *seg = NULL;
+  seg_acc *segs = NULL;
+  grid_acc *grid = NULL;
+  size_t nseg = 0, segcap = 0, ngrid = 0, gridcap = 0, last_seg = 0, last_grid = 0;
+  tm_table *sizes = NULL, *g = NULL, *pts = NULL;
+  int rc = 0, have_rfm = 0;
+  int64_t n = 0;
+  /* the count first: it sets the scatter's sampling stride */
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY, -1, &cnt, NULL) == SQLITE_OK) {
+    have_rfm = 1;
+    if (sqlite3_step(cnt) == SQLITE_ROW) n = sqlite3_column_int64(cnt, 0);
+    sqlite3_finalize(cnt);
+    if (tm_doc_set_int(doc, "rfm_points_of", n)) return tm_error_nomem(err);
+  }
+  int64_t k = n / 100000 > 1 ? n / 100000 : 1;
+  if (tm_table_new(&sizes, "segment_sizes", "Customers and revenue by segment") ||
+      tm_table_new(&g, "rfm_grid", "Customers by recency and frequency score") ||
+      tm_table_new(&pts, "rfm_points", "Recency and monetary value per customer"))
+    goto oom;
+  if (tm_table_add_col(sizes, "segment", TM_COL_STR) < 0 || tm_table_add_col(sizes, "customers", TM_COL_INT) < 0 ||
+      tm_table_add_col(sizes, "revenue", TM_COL_REAL) < 0)
+    goto oom;
+  if (tm_table_add_col(g, "r", TM_COL_INT) < 0 || tm_table_add_col(g, "f", TM_COL_INT) < 0 ||
+      tm_table_add_col(g, "customers", TM_COL_INT) < 0 || tm_table_add_col(g, "mean_monetary", TM_COL_REAL) < 0)
+    goto oom;
+  if (tm_table_add_col(pts, "recency_days", TM_COL_REAL) < 0 || tm_table_add_col(pts, "monetary", TM_COL_REAL) < 0)
+    goto oom;
+  if (have_rfm && sqlite3_prepare_v2(db,
+                                     "SELECT customer_id, recency_days, monetary, r, f FROM customer_rfm WHERE run_id = "
+                                     RFM_ONLY " ORDER BY customer_id",
+                                     -1, &rfm, NULL) != SQLITE_OK)
+    rfm = NULL;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT customer_id, segment FROM customer_segments WHERE run_id = " RFM_RUN
+                         " ORDER BY customer_id",
+                         -1, &seg, NULL) != SQLITE_OK)
+    seg = NULL; /* an older warehouse: no segments, empty tables */
+  int rr = rfm ? sqlite3_step(rfm) : SQLITE_DONE, sr = seg ? sqlite3_step(seg) : SQLITE_DONE;
+  while (rr == SQLITE_ROW || sr == SQLITE_ROW) {
+    int64_t rid = rr == SQLITE_ROW ? sqlite3_column_int64(rfm, 0) : INT64_MAX;
+    int64_t sid = sr == SQLITE_ROW ? sqlite3_column_int64(seg, 0) : INT64_MAX;
+    if (sr == SQLITE_ROW && (rr != SQLITE_ROW || sid <= rid)) { /* a segment row, with its RFM row if rid == sid */
+      const char *name = (const char *)sqlite3_column_text(seg, 1);
+      if (!name) name = "";
+      size_t i = last_seg;
+      if (i >= nseg || strcmp(segs[i].name, name)) {
+        for (i = 0; i < nseg && strcmp(segs[i].name, name); i++) {}
+        if (i == nseg) {
+          if (TM_GROW(segs, segcap, nseg + 1) || !(segs[nseg].name = tm_strdup(name))) goto oom;
+          segs[nseg].customers = segs[nseg].with_money = 0, segs[nseg].revenue = 0, nseg++;
+        }
+      }
+      last_seg = i;
+      segs[i].customers++;
+      if (rr == SQLITE_ROW && sid == rid && sqlite3_column_type(rfm, 2) != SQLITE_NULL)
+        segs[i].revenue += sqlite3_column_double(rfm, 2), segs[i].with_money++;
+      sr = sqlite3_step(seg);
+      if (rr != SQLITE_ROW || sid < rid) continue;
+    }
+    /* an RFM row: the grid and the scatter sample */
+    grid_acc key = {0};
+    key.r_null = sqlite3_column_type(rfm, 3) == SQLITE_NULL, key.f_null = sqlite3_column_type(rfm, 4) == SQLITE_NULL;
+    key.r = sqlite3_column_int64(rfm, 3), key.f = sqlite3_column_int64(rfm, 4);
+    size_t i = last_grid;
+    if (i >= ngrid || cmp_grid(&grid[i], &key)) {
+      for (i = 0; i < ngrid && cmp_grid(&grid[i], &key); i++) {}
+      if (i == ngrid) {
+        if (TM_GROW(grid, gridcap, ngrid + 1)) goto oom;
+        grid[ngrid++] = key;
+      }
+    }
+    last_grid = i;
+    grid[i].customers++;
+    int money = sqlite3_column_type(rfm, 2) != SQLITE_NULL;
+    if (money) grid[i].sum += sqlite3_column_double(rfm, 2), grid[i].with_money++;
+    if (rid % k == 0) { /* rid % k == 0 iff abs(rid) % k == 0 */
+      if (tm_table_add_row(pts)) goto oom;
+      if (sqlite3_column_type(rfm, 1) != SQLITE_NULL && tm_table_set_real(pts, 0, sqlite3_column_double(rfm, 1))) goto oom;
+      if (money && tm_table_set_real(pts, 1, sqlite3_column_double(rfm, 2))) goto oom;
+    }
+    rr = sqlite3_step(rfm);
+  }
+  if (rr != SQLITE_DONE || sr != SQLITE_DONE) {
+    rc = tm_wh_fail(cx->wh, err, "reading segments and RFM scores");
+    goto done;
+  }
+  qsort(segs, nseg, sizeof *segs, cmp_seg);
+  for (size_t i = 0; i < nseg; i++)
+    if (tm_table_add_row(sizes) || tm_table_set_str(sizes, 0, segs[i].name) ||
+        tm_table_set_int(sizes, 1, segs[i].customers) || tm_table_set_real(sizes, 2, segs[i].with_money ? segs[i].revenue : 0))
+      goto oom;
+  qsort(grid, ngrid, sizeof *grid, cmp_grid);
+  for (size_t i = 0; i < ngrid; i++) {
+    if (tm_table_add_row(g) || (!grid[i].r_null && tm_table_set_int(g, 0, grid[i].r)) ||
+        (!grid[i].f_null && tm_table_set_int(g, 1, grid[i].f)) || tm_table_set_int(g, 2, grid[i].customers) ||
+        (grid[i].with_money && tm_table_set_real(g, 3, grid[i].sum / (double)grid[i].with_money)))
+      goto oom;
+  }
+  goto done;
+oom:
+  rc = tm_error_nomem(err);
+done:
+  if (rc) {
+    tm_table_free(sizes), tm_table_free(g), tm_table_free(pts);
+  } else {
+    out[0] = sizes, out[1] = g, out[2] = pts;
+  }
+  sqlite3_finalize(rfm);
+  sqlite3_finalize(seg);
+  for (size_t i = 0; i < nseg; i++) tm_free(segs[i].name);
+  tm_free(segs);
+  tm_free(grid);
+  return rc;
+}
+
 static int load_summary(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   int rc;
   if ((rc = rp_copy_table(doc, cx->kpi, "by_month", err)) || (rc = rp_copy_table(doc, cx->kpi, "by_channel", err)) ||
@@ -134,22 +295,23 @@ static int load_segments(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   int rc;
   S("run_id", "SELECT id FROM " RFM_RUN);
   S("kind", "SELECT kind FROM segment_runs WHERE id = " RFM_RUN);
-  T("segment_sizes", "Customers and revenue by segment", "sir",
-    "SELECT s.segment, count(*) AS customers, coalesce(sum(r.monetary), 0) AS revenue FROM customer_segments s "
-    "LEFT JOIN customer_rfm r ON r.customer_id = s.customer_id AND r.run_id = " RFM_ONLY " WHERE s.run_id = " RFM_RUN
-    " GROUP BY 1 ORDER BY 2 DESC, 1");
-  T("personas", "Persona cards", "sis%%sss",
-    "SELECT segment, customers, name, customer_share, revenue_share, top_channels, top_regions, distinguishing "
-    "FROM segment_profiles WHERE run_id = (SELECT max(run_id) FROM segment_profiles) ORDER BY customers DESC");
-  T("rfm_grid", "Customers by recency and frequency score", "iiir",
-    "SELECT r, f, count(*) AS customers, avg(monetary) AS mean_monetary FROM customer_rfm WHERE run_id = " RFM_ONLY
-    " GROUP BY 1, 2 ORDER BY 1, 2");
-  /* Scatters keep at most about 100,000 customers: a fixed 1-in-k sample by
-   * customer id (ids are hashes, so the sample is an even spread). */
-  S("rfm_points_of", "SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY);
-  T("rfm_points", "Recency and monetary value per customer", "rr",
-    "SELECT recency_days, monetary FROM customer_rfm WHERE run_id = " RFM_ONLY " AND abs(customer_id) % "
-    "max(1, (SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY ") / " SAMPLE_STR ") = 0 ORDER BY customer_id");
+  tm_table *t[3] = {NULL, NULL, NULL}; /* segment_sizes, rfm_grid, rfm_points: one pass */
+  if ((rc = rfm_pass(doc, cx, t, err))) return rc;
+  if (tm_doc_add_table(doc, t[0])) {
+    tm_table_free(t[1]), tm_table_free(t[2]);
+    return tm_error_nomem(err);
+  }
+  rc = sql_table(doc, cx->wh, "personas", "Persona cards", "sis%%sss",
+                 "SELECT segment, customers, name, customer_share, revenue_share, top_channels, top_regions, "
+                 "distinguishing FROM segment_profiles WHERE run_id = (SELECT max(run_id) FROM segment_profiles) "
+                 "ORDER BY customers DESC",
+                 err);
+  if (rc || tm_doc_add_table(doc, t[1])) {
+    if (!rc) rc = tm_error_nomem(err), t[1] = NULL;
+    tm_table_free(t[1]), tm_table_free(t[2]);
+    return rc;
+  }
+  if (tm_doc_add_table(doc, t[2])) return tm_error_nomem(err);
   return 0;
 }
 
