@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -29,7 +30,14 @@ static void help(void) {
          "  --channel NAME   KPIs over this channel's touchpoints only\n"
          "  --region NAME    KPIs over this region's touchpoints only\n"
          "  --segment NAME   KPIs over this segment's customers only (latest segment run, RFM first)\n"
-         "  -h, --help       this help\n");
+         "  -h, --help       this help\n\n"
+         "Environment: TM_REPORT_TIMING=1 prints each phase's wall time on stderr.\n");
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int cmd_report(int argc, char **argv) {
@@ -71,8 +79,21 @@ int cmd_report(int argc, char **argv) {
   char *html = NULL;
   size_t len = 0;
   int rc = CLI_OK;
-  if (tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err) || tm_dataset_load(&ds, wh, &dopt, &err) ||
-      tm_dashboard_new(&d, wh, ds, &err) || tm_dashboard_html(&html, &len, d, &f, TM_PAGE_STANDALONE, &err)) {
+  /* TM_REPORT_TIMING=1: where the time goes, phase by phase (docs/benchmarks.md) */
+  double t[5];
+  t[0] = now_s();
+  int fail = tm_warehouse_open(&wh, db, TM_WH_EXISTING, &err);
+  t[1] = now_s();
+  if (!fail) fail = tm_dataset_load(&ds, wh, &dopt, &err);
+  t[2] = now_s();
+  if (!fail) fail = tm_dashboard_new(&d, wh, ds, &err);
+  t[3] = now_s();
+  if (!fail) fail = tm_dashboard_html(&html, &len, d, &f, TM_PAGE_STANDALONE, &err);
+  t[4] = now_s();
+  if (getenv("TM_REPORT_TIMING"))
+    fprintf(stderr, "timing: open %.3f s, dataset load %.3f s, summary %.3f s, KPIs and sections %.3f s, total %.3f s\n",
+            t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3], t[4] - t[0]);
+  if (fail) {
     cli_progress_done();
     rc = cli_lib_error(&err);
   } else {

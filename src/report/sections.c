@@ -98,11 +98,310 @@ int rp_copy_table(tm_doc *doc, const tm_doc *src, const char *name, tm_error *er
   return 0;
 }
 
+/* CLV by decile in C: SQLite's ntile() window over a million rows took seconds.
+ * Equals: WITH q AS (SELECT clv, ntile(10) OVER (ORDER BY clv) AS decile FROM
+ * clv_customer WHERE run_id = latest) SELECT 'decile ' || decile, count(*),
+ * min(clv), sum(clv) FROM q GROUP BY decile ORDER BY decile DESC
+ * (ntile: the first n % 10 deciles hold one row more; NULLs sort first). */
+typedef struct clv_val {
+  int null;
+  double v;
+} clv_val;
+
+static int cmp_clv(const void *a, const void *b) {
+  const clv_val *x = a, *y = b;
+  if (x->null != y->null) return x->null ? -1 : 1;
+  return x->null ? 0 : (x->v > y->v) - (x->v < y->v);
+}
+
+static int clv_bands(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  tm_table *t;
+  if (tm_table_new(&t, "clv_bands", "Customers by predicted CLV") || tm_doc_add_table(doc, t) ||
+      tm_table_add_col(t, "band", TM_COL_STR) < 0 || tm_table_add_col(t, "customers", TM_COL_INT) < 0 ||
+      tm_table_add_col(t, "min_clv", TM_COL_REAL) < 0 || tm_table_add_col(t, "total_clv", TM_COL_REAL) < 0)
+    return tm_error_nomem(err);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(cx->wh->db, "SELECT clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)",
+                         -1, &st, NULL) != SQLITE_OK)
+    return 0; /* an older warehouse: no CLV, an empty table */
+  clv_val *v = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (TM_GROW(v, cap, n + 1)) {
+      sqlite3_finalize(st);
+      tm_free(v);
+      return tm_error_nomem(err);
+    }
+    v[n].null = sqlite3_column_type(st, 0) == SQLITE_NULL, v[n].v = sqlite3_column_double(st, 0), n++;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    tm_free(v);
+    return tm_wh_fail(cx->wh, err, "reading clv_customer");
+  }
+  qsort(v, n, sizeof *v, cmp_clv);
+  size_t q = n / 10, r = n % 10, start[11];
+  start[0] = 0;
+  for (size_t d = 0; d < 10; d++) start[d + 1] = start[d] + q + (d < r);
+  rc = 0;
+  for (size_t d = 10; d-- > 0 && !rc;) {
+    if (start[d + 1] == start[d]) continue; /* fewer than 10 customers: no such decile */
+    double min = 0, sum = 0;
+    int any = 0;
+    for (size_t i = start[d]; i < start[d + 1]; i++) {
+      if (v[i].null) continue;
+      if (!any || v[i].v < min) min = v[i].v;
+      sum += v[i].v, any = 1;
+    }
+    char band[32];
+    snprintf(band, sizeof band, "decile %zu", d + 1);
+    if (tm_table_add_row(t) || tm_table_set_str(t, 0, band) || tm_table_set_int(t, 1, (int64_t)(start[d + 1] - start[d])) ||
+        (any && (tm_table_set_real(t, 2, min) || tm_table_set_real(t, 3, sum))))
+      rc = tm_error_nomem(err);
+  }
+  tm_free(v);
+  return rc;
+}
+
+/* Top reasons among the riskiest tenth: every ';'-separated reason (spaces
+ * trimmed) of decile-1 customers, counted. Equals the recursive SQL split:
+ * ... SELECT reason, count(*) FROM split WHERE reason <> '' GROUP BY 1
+ * ORDER BY 2 DESC, 1 LIMIT 12. */
+typedef struct reason_n {
+  char *text;
+  int64_t n;
+} reason_n;
+
+static int cmp_reason(const void *a, const void *b) {
+  const reason_n *x = a, *y = b;
+  if (x->n != y->n) return x->n > y->n ? -1 : 1;
+  return strcmp(x->text, y->text);
+}
+
+static int churn_reasons(tm_doc *doc, rp_ctx *cx, tm_error *err) {
+  tm_table *t;
+  if (tm_table_new(&t, "reasons", "Top reasons among the riskiest customers") || tm_doc_add_table(doc, t) ||
+      tm_table_add_col(t, "reason", TM_COL_STR) < 0 || tm_table_add_col(t, "customers", TM_COL_INT) < 0)
+    return tm_error_nomem(err);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(cx->wh->db,
+                         "SELECT reasons FROM model_scores WHERE run_id = (SELECT max(id) FROM model_runs WHERE kind = "
+                         "'churn') AND decile = 1 AND reasons IS NOT NULL",
+                         -1, &st, NULL) != SQLITE_OK)
+    return 0; /* an older warehouse: no churn model, an empty table */
+  reason_n *r = NULL;
+  size_t nr = 0, cap = 0, last = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *p = (const char *)sqlite3_column_text(st, 0);
+    if (!p) continue;
+    while (*p) {
+      const char *e = strchr(p, ';');
+      if (!e) e = p + strlen(p);
+      const char *b = p, *z = e;
+      while (b < z && *b == ' ') b++;
+      while (z > b && z[-1] == ' ') z--;
+      size_t len = (size_t)(z - b);
+      if (len) {
+        size_t i = last;
+        if (i >= nr || strncmp(r[i].text, b, len) || r[i].text[len]) {
+          for (i = 0; i < nr && (strncmp(r[i].text, b, len) || r[i].text[len]); i++) {}
+          if (i == nr) {
+            if (TM_GROW(r, cap, nr + 1) || !(r[nr].text = tm_malloc(len + 1))) {
+              rc = SQLITE_NOMEM;
+              goto out;
+            }
+            memcpy(r[nr].text, b, len), r[nr].text[len] = 0, r[nr].n = 0, nr++;
+          }
+        }
+        r[i].n++, last = i;
+      }
+      p = *e ? e + 1 : e;
+    }
+  }
+out:
+  sqlite3_finalize(st);
+  int ret = 0;
+  if (rc == SQLITE_NOMEM) ret = tm_error_nomem(err);
+  else if (rc != SQLITE_DONE) ret = tm_wh_fail(cx->wh, err, "reading churn reasons");
+  if (!ret) {
+    qsort(r, nr, sizeof *r, cmp_reason);
+    for (size_t i = 0; i < nr && i < 12 && !ret; i++)
+      if (tm_table_add_row(t) || tm_table_set_str(t, 0, r[i].text) || tm_table_set_int(t, 1, r[i].n))
+        ret = tm_error_nomem(err);
+  }
+  for (size_t i = 0; i < nr; i++) tm_free(r[i].text);
+  tm_free(r);
+  return ret;
+}
+
 /* ------------------------------------------------------------------ loaders */
 
 #define RFM_RUN "(SELECT id FROM segment_runs ORDER BY kind = 'rfm' DESC, id DESC LIMIT 1)"
 #define RFM_ONLY "(SELECT max(id) FROM segment_runs WHERE kind = 'rfm')"
 #define CHURN_RUN "(SELECT max(id) FROM model_runs WHERE kind = 'churn')"
+
+/* ------------------------------------------------------ segments: one pass */
+
+/* The segments section's figures over the 1M-row result tables in one merge
+ * pass instead of three GROUP BYs (SQLite sorts every row for each): both
+ * tables are keyed (run_id, customer_id), so two ordered scans walk them in
+ * step. The figures are the same as these queries give:
+ *   segment_sizes: SELECT s.segment, count(*), coalesce(sum(r.monetary), 0) FROM customer_segments s
+ *                  LEFT JOIN customer_rfm r ON r.customer_id = s.customer_id AND r.run_id = RFM_ONLY
+ *                  WHERE s.run_id = RFM_RUN GROUP BY 1 ORDER BY 2 DESC, 1
+ *   rfm_grid:      SELECT r, f, count(*), avg(monetary) FROM customer_rfm WHERE run_id = RFM_ONLY
+ *                  GROUP BY 1, 2 ORDER BY 1, 2
+ *   rfm_points:    recency_days, monetary of every k-th customer id (abs(id) % k = 0,
+ *                  k = max(1, customers / 100000)), by customer id
+ * (sums may differ from SQLite's in the last bits: the order of addition differs). */
+
+typedef struct seg_acc {
+  char *name;
+  int64_t customers, with_money;
+  double revenue;
+} seg_acc;
+
+typedef struct grid_acc {
+  int64_t r, f, customers, with_money;
+  int r_null, f_null;
+  double sum;
+} grid_acc;
+
+static int cmp_seg(const void *a, const void *b) {
+  const seg_acc *x = a, *y = b;
+  if (x->customers != y->customers) return x->customers > y->customers ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+static int cmp_grid(const void *a, const void *b) { /* NULL first, as SQLite orders */
+  const grid_acc *x = a, *y = b;
+  if (x->r_null != y->r_null) return x->r_null ? -1 : 1;
+  if (!x->r_null && x->r != y->r) return x->r < y->r ? -1 : 1;
+  if (x->f_null != y->f_null) return x->f_null ? -1 : 1;
+  if (!x->f_null && x->f != y->f) return x->f < y->f ? -1 : 1;
+  return 0;
+}
+
+/* Builds the three tables, not yet in doc, so the caller keeps the order of
+ * tables the page and API have always had; sets the rfm_points_of scalar. */
+static int rfm_pass(tm_doc *doc, rp_ctx *cx, tm_table *out[3], tm_error *err) {
+  sqlite3 *db = cx->wh->db;
+  sqlite3_stmt *cnt = NULL, *rfm = NULL, *seg = NULL;
+  seg_acc *segs = NULL;
+  grid_acc *grid = NULL;
+  size_t nseg = 0, segcap = 0, ngrid = 0, gridcap = 0, last_seg = 0, last_grid = 0;
+  tm_table *sizes = NULL, *g = NULL, *pts = NULL;
+  int rc = 0, have_rfm = 0;
+  int64_t n = 0;
+  /* the count first: it sets the scatter's sampling stride */
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY, -1, &cnt, NULL) == SQLITE_OK) {
+    have_rfm = 1;
+    if (sqlite3_step(cnt) == SQLITE_ROW) n = sqlite3_column_int64(cnt, 0);
+    sqlite3_finalize(cnt);
+    if (tm_doc_set_int(doc, "rfm_points_of", n)) return tm_error_nomem(err);
+  }
+  int64_t k = n / 100000 > 1 ? n / 100000 : 1;
+  if (tm_table_new(&sizes, "segment_sizes", "Customers and revenue by segment") ||
+      tm_table_new(&g, "rfm_grid", "Customers by recency and frequency score") ||
+      tm_table_new(&pts, "rfm_points", "Recency and monetary value per customer"))
+    goto oom;
+  if (tm_table_add_col(sizes, "segment", TM_COL_STR) < 0 || tm_table_add_col(sizes, "customers", TM_COL_INT) < 0 ||
+      tm_table_add_col(sizes, "revenue", TM_COL_REAL) < 0)
+    goto oom;
+  if (tm_table_add_col(g, "r", TM_COL_INT) < 0 || tm_table_add_col(g, "f", TM_COL_INT) < 0 ||
+      tm_table_add_col(g, "customers", TM_COL_INT) < 0 || tm_table_add_col(g, "mean_monetary", TM_COL_REAL) < 0)
+    goto oom;
+  if (tm_table_add_col(pts, "recency_days", TM_COL_REAL) < 0 || tm_table_add_col(pts, "monetary", TM_COL_REAL) < 0)
+    goto oom;
+  if (have_rfm && sqlite3_prepare_v2(db,
+                                     "SELECT customer_id, recency_days, monetary, r, f FROM customer_rfm WHERE run_id = "
+                                     RFM_ONLY " ORDER BY customer_id",
+                                     -1, &rfm, NULL) != SQLITE_OK)
+    rfm = NULL;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT customer_id, segment FROM customer_segments WHERE run_id = " RFM_RUN
+                         " ORDER BY customer_id",
+                         -1, &seg, NULL) != SQLITE_OK)
+    seg = NULL; /* an older warehouse: no segments, empty tables */
+  int rr = rfm ? sqlite3_step(rfm) : SQLITE_DONE, sr = seg ? sqlite3_step(seg) : SQLITE_DONE;
+  while (rr == SQLITE_ROW || sr == SQLITE_ROW) {
+    int64_t rid = rr == SQLITE_ROW ? sqlite3_column_int64(rfm, 0) : INT64_MAX;
+    int64_t sid = sr == SQLITE_ROW ? sqlite3_column_int64(seg, 0) : INT64_MAX;
+    if (sr == SQLITE_ROW && (rr != SQLITE_ROW || sid <= rid)) { /* a segment row, with its RFM row if rid == sid */
+      const char *name = (const char *)sqlite3_column_text(seg, 1);
+      if (!name) name = "";
+      size_t i = last_seg;
+      if (i >= nseg || strcmp(segs[i].name, name)) {
+        for (i = 0; i < nseg && strcmp(segs[i].name, name); i++) {}
+        if (i == nseg) {
+          if (TM_GROW(segs, segcap, nseg + 1) || !(segs[nseg].name = tm_strdup(name))) goto oom;
+          segs[nseg].customers = segs[nseg].with_money = 0, segs[nseg].revenue = 0, nseg++;
+        }
+      }
+      last_seg = i;
+      segs[i].customers++;
+      if (rr == SQLITE_ROW && sid == rid && sqlite3_column_type(rfm, 2) != SQLITE_NULL)
+        segs[i].revenue += sqlite3_column_double(rfm, 2), segs[i].with_money++;
+      sr = sqlite3_step(seg);
+      if (rr != SQLITE_ROW || sid < rid) continue;
+    }
+    /* an RFM row: the grid and the scatter sample */
+    grid_acc key = {0};
+    key.r_null = sqlite3_column_type(rfm, 3) == SQLITE_NULL, key.f_null = sqlite3_column_type(rfm, 4) == SQLITE_NULL;
+    key.r = sqlite3_column_int64(rfm, 3), key.f = sqlite3_column_int64(rfm, 4);
+    size_t i = last_grid;
+    if (i >= ngrid || cmp_grid(&grid[i], &key)) {
+      for (i = 0; i < ngrid && cmp_grid(&grid[i], &key); i++) {}
+      if (i == ngrid) {
+        if (TM_GROW(grid, gridcap, ngrid + 1)) goto oom;
+        grid[ngrid++] = key;
+      }
+    }
+    last_grid = i;
+    grid[i].customers++;
+    int money = sqlite3_column_type(rfm, 2) != SQLITE_NULL;
+    if (money) grid[i].sum += sqlite3_column_double(rfm, 2), grid[i].with_money++;
+    if (rid % k == 0) { /* rid % k == 0 iff abs(rid) % k == 0 */
+      if (tm_table_add_row(pts)) goto oom;
+      if (sqlite3_column_type(rfm, 1) != SQLITE_NULL && tm_table_set_real(pts, 0, sqlite3_column_double(rfm, 1))) goto oom;
+      if (money && tm_table_set_real(pts, 1, sqlite3_column_double(rfm, 2))) goto oom;
+    }
+    rr = sqlite3_step(rfm);
+  }
+  if (rr != SQLITE_DONE || sr != SQLITE_DONE) {
+    rc = tm_wh_fail(cx->wh, err, "reading segments and RFM scores");
+    goto done;
+  }
+  qsort(segs, nseg, sizeof *segs, cmp_seg);
+  for (size_t i = 0; i < nseg; i++)
+    if (tm_table_add_row(sizes) || tm_table_set_str(sizes, 0, segs[i].name) ||
+        tm_table_set_int(sizes, 1, segs[i].customers) || tm_table_set_real(sizes, 2, segs[i].with_money ? segs[i].revenue : 0))
+      goto oom;
+  qsort(grid, ngrid, sizeof *grid, cmp_grid);
+  for (size_t i = 0; i < ngrid; i++) {
+    if (tm_table_add_row(g) || (!grid[i].r_null && tm_table_set_int(g, 0, grid[i].r)) ||
+        (!grid[i].f_null && tm_table_set_int(g, 1, grid[i].f)) || tm_table_set_int(g, 2, grid[i].customers) ||
+        (grid[i].with_money && tm_table_set_real(g, 3, grid[i].sum / (double)grid[i].with_money)))
+      goto oom;
+  }
+  goto done;
+oom:
+  rc = tm_error_nomem(err);
+done:
+  if (rc) {
+    tm_table_free(sizes), tm_table_free(g), tm_table_free(pts);
+  } else {
+    out[0] = sizes, out[1] = g, out[2] = pts;
+  }
+  sqlite3_finalize(rfm);
+  sqlite3_finalize(seg);
+  for (size_t i = 0; i < nseg; i++) tm_free(segs[i].name);
+  tm_free(segs);
+  tm_free(grid);
+  return rc;
+}
 
 static int load_summary(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   int rc;
@@ -134,22 +433,23 @@ static int load_segments(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   int rc;
   S("run_id", "SELECT id FROM " RFM_RUN);
   S("kind", "SELECT kind FROM segment_runs WHERE id = " RFM_RUN);
-  T("segment_sizes", "Customers and revenue by segment", "sir",
-    "SELECT s.segment, count(*) AS customers, coalesce(sum(r.monetary), 0) AS revenue FROM customer_segments s "
-    "LEFT JOIN customer_rfm r ON r.customer_id = s.customer_id AND r.run_id = " RFM_ONLY " WHERE s.run_id = " RFM_RUN
-    " GROUP BY 1 ORDER BY 2 DESC, 1");
-  T("personas", "Persona cards", "sis%%sss",
-    "SELECT segment, customers, name, customer_share, revenue_share, top_channels, top_regions, distinguishing "
-    "FROM segment_profiles WHERE run_id = (SELECT max(run_id) FROM segment_profiles) ORDER BY customers DESC");
-  T("rfm_grid", "Customers by recency and frequency score", "iiir",
-    "SELECT r, f, count(*) AS customers, avg(monetary) AS mean_monetary FROM customer_rfm WHERE run_id = " RFM_ONLY
-    " GROUP BY 1, 2 ORDER BY 1, 2");
-  /* Scatters keep at most about 100,000 customers: a fixed 1-in-k sample by
-   * customer id (ids are hashes, so the sample is an even spread). */
-  S("rfm_points_of", "SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY);
-  T("rfm_points", "Recency and monetary value per customer", "rr",
-    "SELECT recency_days, monetary FROM customer_rfm WHERE run_id = " RFM_ONLY " AND abs(customer_id) % "
-    "max(1, (SELECT count(*) FROM customer_rfm WHERE run_id = " RFM_ONLY ") / " SAMPLE_STR ") = 0 ORDER BY customer_id");
+  tm_table *t[3] = {NULL, NULL, NULL}; /* segment_sizes, rfm_grid, rfm_points: one pass */
+  if ((rc = rfm_pass(doc, cx, t, err))) return rc;
+  if (tm_doc_add_table(doc, t[0])) {
+    tm_table_free(t[1]), tm_table_free(t[2]);
+    return tm_error_nomem(err);
+  }
+  rc = sql_table(doc, cx->wh, "personas", "Persona cards", "sis%%sss",
+                 "SELECT segment, customers, name, customer_share, revenue_share, top_channels, top_regions, "
+                 "distinguishing FROM segment_profiles WHERE run_id = (SELECT max(run_id) FROM segment_profiles) "
+                 "ORDER BY customers DESC",
+                 err);
+  if (rc || tm_doc_add_table(doc, t[1])) {
+    if (!rc) rc = tm_error_nomem(err), t[1] = NULL;
+    tm_table_free(t[1]), tm_table_free(t[2]);
+    return rc;
+  }
+  if (tm_doc_add_table(doc, t[2])) return tm_error_nomem(err);
   return 0;
 }
 
@@ -195,15 +495,12 @@ static int load_clv(tm_doc *doc, rp_ctx *cx, tm_error *err) {
   S("customers", "SELECT count(*) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)");
   S("total_clv", "SELECT sum(clv) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)");
   S("horizon_days", "SELECT horizon_days FROM clv_runs ORDER BY id DESC LIMIT 1");
-  T("clv_bands", "Customers by predicted CLV", "sirr",
-    "WITH c AS (SELECT clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)), "
-    "q AS (SELECT clv, ntile(10) OVER (ORDER BY clv) AS decile FROM c) "
-    "SELECT 'decile ' || decile AS band, count(*) AS customers, min(clv) AS min_clv, sum(clv) AS total_clv "
-    "FROM q GROUP BY decile ORDER BY decile DESC");
+  if ((rc = clv_bands(doc, cx, err))) return rc;
   T("clv_top", "Most valuable customers", "srrrr",
+    /* the top 20 first, then their keys: joining first looks up every customer */
     "SELECT coalesce(k.customer_key, c.customer_id) AS customer, c.clv, c.p_alive, c.expected_purchases, c.monetary "
-    "FROM clv_customer c LEFT JOIN customers k ON k.id = c.customer_id WHERE c.run_id = "
-    "(SELECT max(run_id) FROM clv_customer) ORDER BY c.clv DESC LIMIT 20");
+    "FROM (SELECT * FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer) ORDER BY clv DESC LIMIT 20) c "
+    "LEFT JOIN customers k ON k.id = c.customer_id ORDER BY c.clv DESC");
   T("clv_points", "P(alive) and CLV per customer", "rr",
     "SELECT p_alive, clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer) AND abs(customer_id) % "
     "max(1, (SELECT count(*) FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)) / " SAMPLE_STR
@@ -221,17 +518,12 @@ static int load_churn(tm_doc *doc, rp_ctx *cx, tm_error *err) {
     "SELECT decile, customers, rate, lift FROM model_deciles WHERE run_id = " CHURN_RUN " ORDER BY decile");
   T("importance", "What drives churn (feature importance)", "sr",
     "SELECT feature, importance FROM model_importance WHERE run_id = " CHURN_RUN " ORDER BY importance DESC LIMIT 15");
-  /* top reasons among the riskiest tenth: the first three ;-separated reasons */
-  T("reasons", "Top reasons among the riskiest customers", "si",
-    "WITH RECURSIVE hi AS (SELECT reasons || ';' AS rest FROM model_scores WHERE run_id = " CHURN_RUN
-    " AND decile = 1 AND reasons IS NOT NULL), "
-    "split(reason, rest) AS (SELECT NULL, rest FROM hi UNION ALL SELECT trim(substr(rest, 1, instr(rest, ';') - 1)), "
-    "substr(rest, instr(rest, ';') + 1) FROM split WHERE rest <> '') "
-    "SELECT reason, count(*) AS customers FROM split WHERE reason IS NOT NULL AND reason <> '' GROUP BY 1 "
-    "ORDER BY 2 DESC, 1 LIMIT 12");
+  /* top reasons among the riskiest tenth, counted in C (a recursive split in SQL took seconds) */
+  if ((rc = churn_reasons(doc, cx, err))) return rc;
   T("at_risk", "Customers most at risk", "sris",
-    "SELECT coalesce(k.customer_key, s.customer_id) AS customer, s.score, s.decile, s.reasons FROM model_scores s "
-    "LEFT JOIN customers k ON k.id = s.customer_id WHERE s.run_id = " CHURN_RUN " ORDER BY s.score DESC LIMIT 20");
+    "SELECT coalesce(k.customer_key, s.customer_id) AS customer, s.score, s.decile, s.reasons FROM (SELECT * FROM "
+    "model_scores WHERE run_id = " CHURN_RUN " ORDER BY score DESC LIMIT 20) s LEFT JOIN customers k ON k.id = s.customer_id "
+    "ORDER BY s.score DESC");
   return 0;
 }
 

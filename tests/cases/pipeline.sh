@@ -56,3 +56,27 @@ grep -q -F "$top" "$TM_OUT/all.html"; eq "largest CLV on the page = clv_customer
 # The churn tile is the share of the latest churn run's scores at 0.5 or more.
 share=$(q "SELECT printf('%.1f%%', 100.0 * avg(score >= 0.5)) FROM model_scores WHERE run_id = (SELECT max(id) FROM model_runs WHERE kind = 'churn')")
 grep -q -F "$share" "$TM_OUT/all.html"; eq "churn tile = model_scores ($share)" $? 0
+
+# CLV deciles and churn's top reasons are computed in C (clv_bands, churn_reasons in
+# src/report/sections.c); the JSON API's tables equal the SQL they replaced.
+port=$((20000 + ($$ + 7919) % 20000))
+"$TM_BIN" serve --db "$db" --port "$port" > /dev/null 2>&1 &
+spid=$!
+for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/api" && break; sleep 0.2; done
+curl -s "http://127.0.0.1:$port/api/clv" > "$TM_OUT/clv_api.json"
+curl -s "http://127.0.0.1:$port/api/churn" > "$TM_OUT/churn_api.json"
+kill -TERM $spid; wait $spid 2> /dev/null
+eq "CLV deciles = SQL ntile(10)" \
+   "$(jq -r '[.clv_bands[] | "\(.band)=\(.customers)=\(.min_clv * 100 | round)=\(.total_clv * 100 | round)"] | join(" ")' "$TM_OUT/clv_api.json")" \
+   "$(q "WITH c AS (SELECT clv FROM clv_customer WHERE run_id = (SELECT max(run_id) FROM clv_customer)),
+         t AS (SELECT clv, ntile(10) OVER (ORDER BY clv) AS decile FROM c)
+         SELECT group_concat(x, ' ') FROM (SELECT 'decile ' || decile || '=' || count(*) || '=' || CAST(round(min(clv) * 100) AS INTEGER)
+           || '=' || CAST(round(sum(clv) * 100) AS INTEGER) AS x FROM t GROUP BY decile ORDER BY decile DESC)")"
+eq "churn top reasons = SQL split of the riskiest tenth's reasons" \
+   "$(jq -r '[.reasons[] | "\(.reason)=\(.customers)"] | join("|")' "$TM_OUT/churn_api.json")" \
+   "$(q "WITH RECURSIVE hi AS (SELECT reasons || ';' AS rest FROM model_scores WHERE run_id =
+           (SELECT max(id) FROM model_runs WHERE kind = 'churn') AND decile = 1 AND reasons IS NOT NULL),
+         split(reason, rest) AS (SELECT NULL, rest FROM hi UNION ALL SELECT trim(substr(rest, 1, instr(rest, ';') - 1)),
+           substr(rest, instr(rest, ';') + 1) FROM split WHERE rest <> '')
+         SELECT group_concat(x, '|') FROM (SELECT reason || '=' || count(*) AS x FROM split WHERE reason IS NOT NULL
+           AND reason <> '' GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 12)")"

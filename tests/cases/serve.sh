@@ -48,6 +48,23 @@ curl -s -G "$u/api/summary" --data-urlencode "region=$reg" > "$TM_OUT/reg.json"
 eq "region filter: orders = SQL" "$(jq -r .orders "$TM_OUT/reg.json")" \
    "$(q "SELECT count(*) FROM touchpoints, p WHERE ts >= t0 AND ts < t1 AND type = 'purchase' AND region = '$reg'")"
 
+# The segments section reads customer_segments and customer_rfm in one merge pass in C
+# (rfm_pass in src/report/sections.c); its tables equal the SQL GROUP BYs it replaced.
+curl -s "$u/api/segments" > "$TM_OUT/segments.json"
+G() { jq -r "$1" "$TM_OUT/segments.json"; }
+RUN="(SELECT max(id) FROM segment_runs WHERE kind = 'rfm')"
+eq "segment sizes and revenue = SQL" "$(G '[.segment_sizes[] | "\(.segment)=\(.customers)=\(.revenue * 100 | round)"] | join(" ")')" \
+   "$(sqlite3 "$db" "SELECT group_concat(x, ' ') FROM (SELECT s.segment || '=' || count(*) || '=' ||
+      CAST(round(coalesce(sum(r.monetary), 0) * 100) AS INTEGER) AS x FROM customer_segments s LEFT JOIN customer_rfm r
+      ON r.customer_id = s.customer_id AND r.run_id = $RUN WHERE s.run_id = $RUN GROUP BY s.segment ORDER BY count(*) DESC, s.segment)")"
+eq "R x F grid = SQL" "$(G '[.rfm_grid[] | "\(.r),\(.f)=\(.customers)=\(.mean_monetary * 100 | round)"] | join(" ")')" \
+   "$(sqlite3 "$db" "SELECT group_concat(x, ' ') FROM (SELECT r || ',' || f || '=' || count(*) || '=' ||
+      CAST(round(avg(monetary) * 100) AS INTEGER) AS x FROM customer_rfm WHERE run_id = $RUN GROUP BY r, f ORDER BY r, f)")"
+eq "scatter points = every customer's recency and monetary, by id (under 100k: no sampling)" \
+   "$(G '[.rfm_points_of] + [.rfm_points[] | "\(.recency_days)/\(.monetary * 100 | round)"] | join(" ")')" \
+   "$(sqlite3 "$db" "SELECT (SELECT count(*) FROM customer_rfm WHERE run_id = $RUN) || ' ' || group_concat(x, ' ') FROM
+      (SELECT recency_days || '/' || CAST(round(monetary * 100) AS INTEGER) AS x FROM customer_rfm WHERE run_id = $RUN ORDER BY customer_id)")"
+
 # One path per section, each JSON.
 for s in $(curl -s "$u/api" | jq -r '.endpoints[]'); do
   eq "GET $s is JSON" "$(curl -s "$u$s" | jq -e 'type == "object"' 2> /dev/null)" true
