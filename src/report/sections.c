@@ -140,7 +140,7 @@ static int clv_bands(tm_doc *doc, rp_ctx *cx, tm_error *err) {
     tm_free(v);
     return tm_wh_fail(cx->wh, err, "reading clv_customer");
   }
-  qsort(v, n, sizeof *v, cmp_clv);
+  if (n > 1) qsort(v, n, sizeof *v, cmp_clv); /* qsort wants a non-NULL base even for 0 rows */
   size_t q = n / 10, r = n % 10, start[11];
   start[0] = 0;
   for (size_t d = 0; d < 10; d++) start[d + 1] = start[d] + q + (d < r);
@@ -226,7 +226,7 @@ out:
   if (rc == SQLITE_NOMEM) ret = tm_error_nomem(err);
   else if (rc != SQLITE_DONE) ret = tm_wh_fail(cx->wh, err, "reading churn reasons");
   if (!ret) {
-    qsort(r, nr, sizeof *r, cmp_reason);
+    if (nr > 1) qsort(r, nr, sizeof *r, cmp_reason);
     for (size_t i = 0; i < nr && i < 12 && !ret; i++)
       if (tm_table_add_row(t) || tm_table_set_str(t, 0, r[i].text) || tm_table_set_int(t, 1, r[i].n))
         ret = tm_error_nomem(err);
@@ -374,12 +374,12 @@ static int rfm_pass(tm_doc *doc, rp_ctx *cx, tm_table *out[3], tm_error *err) {
     rc = tm_wh_fail(cx->wh, err, "reading segments and RFM scores");
     goto done;
   }
-  qsort(segs, nseg, sizeof *segs, cmp_seg);
+  if (nseg > 1) qsort(segs, nseg, sizeof *segs, cmp_seg);
   for (size_t i = 0; i < nseg; i++)
     if (tm_table_add_row(sizes) || tm_table_set_str(sizes, 0, segs[i].name) ||
         tm_table_set_int(sizes, 1, segs[i].customers) || tm_table_set_real(sizes, 2, segs[i].with_money ? segs[i].revenue : 0))
       goto oom;
-  qsort(grid, ngrid, sizeof *grid, cmp_grid);
+  if (ngrid > 1) qsort(grid, ngrid, sizeof *grid, cmp_grid);
   for (size_t i = 0; i < ngrid; i++) {
     if (tm_table_add_row(g) || (!grid[i].r_null && tm_table_set_int(g, 0, grid[i].r)) ||
         (!grid[i].f_null && tm_table_set_int(g, 1, grid[i].f)) || tm_table_set_int(g, 2, grid[i].customers) ||
