@@ -52,12 +52,13 @@ static void bar_of(sb *b, const tm_table *t, const char *lab, const char *val, s
 static void scalar_tiles(sb *b, const tm_doc *d, const char *const *keys, const char *const *labels, size_t n) {
   sb_puts(b, "<div class=\"facts\">");
   for (size_t i = 0; i < n; i++) {
-    int64_t iv;
     double rv;
     char buf[64];
-    if (!tm_doc_get_int(d, keys[i], &iv)) snprintf(buf, sizeof buf, "%lld", (long long)iv);
-    else if (!tm_doc_get_real(d, keys[i], &rv)) snprintf(buf, sizeof buf, "%.3g", rv);
-    else continue;
+    /* Read as real: reading an AUC of 0.80 as an integer gave 0. Whole numbers and
+     * large sums print without decimals, fractions with three significant digits. */
+    if (tm_doc_get_real(d, keys[i], &rv)) continue;
+    if (rv == floor(rv) || fabs(rv) >= 1000) snprintf(buf, sizeof buf, "%.0f", rv);
+    else snprintf(buf, sizeof buf, "%.3g", rv);
     sb_puts(b, "<div class=\"fact\"><span class=\"k\">");
     sb_html(b, labels[i]);
     sb_printf(b, "</span> <span class=\"v\" data-key=\"%s\">", keys[i]);

@@ -53,6 +53,9 @@ first=$(q "SELECT entered FROM funnel_steps WHERE run_id = (SELECT max(run_id) F
 eq "funnel step 1 on the page = funnel_steps" "$(J ".sections.funnel.text | contains(\"$first\")")" true
 top=$(q "SELECT printf('%.2f', max(clv)) FROM clv_customer WHERE run_id = (SELECT max(id) FROM clv_runs)")
 grep -q -F "$top" "$TM_OUT/all.html"; eq "largest CLV on the page = clv_customer ($top)" $? 0
+# The churn section's figures are the run's: its AUC (a fraction, not rounded to 0).
+auc=$(q "SELECT printf('%.3g', auc) FROM model_runs WHERE id = (SELECT max(id) FROM model_runs WHERE kind = 'churn')")
+grep -q -F "data-key=\"auc\">$auc<" "$TM_OUT/all.html"; eq "churn section's AUC = model_runs ($auc)" $? 0
 # The churn tile is the share of the latest churn run's scores at 0.5 or more.
 share=$(q "SELECT printf('%.1f%%', 100.0 * avg(score >= 0.5)) FROM model_scores WHERE run_id = (SELECT max(id) FROM model_runs WHERE kind = 'churn')")
 grep -q -F "$share" "$TM_OUT/all.html"; eq "churn tile = model_scores ($share)" $? 0
