@@ -49,6 +49,15 @@ static void bar_of(sb *b, const tm_table *t, const char *lab, const char *val, s
   tm_free(v);
 }
 
+/* A bar chart of t with its data table under it, as one card of a section grid. */
+static void bar_card(sb *b, const tm_table *t, const char *lab, const char *val, size_t max, const char *title,
+                     const char *axis, const char *unit, double scale) {
+  sb_puts(b, "<div>");
+  bar_of(b, t, lab, val, max, title, axis, unit, scale);
+  rp_table(b, t, 0);
+  sb_puts(b, "</div>");
+}
+
 static void scalar_tiles(sb *b, const tm_doc *d, const char *const *keys, const char *const *labels, size_t n) {
   sb_puts(b, "<div class=\"facts\">");
   for (size_t i = 0; i < n; i++) {
@@ -183,24 +192,15 @@ void rp_draw_quality(sb *b, const tm_doc *d, const rp_ctx *cx) {
   sb_puts(b, "<div class=\"grid2\">");
   const tm_table *c = tab(d, "completeness"), *r = tab(d, "rejects"), *s = tab(d, "rejects_by_source");
   if (c) {
-    sb_puts(b, "<div>");
-    bar_of(b, c, "field", "share", 10, "Completeness of touchpoint fields", "share of touchpoints filled (%)", "%", 100);
-    rp_table(b, c, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, c, "field", "share", 10, "Completeness of touchpoint fields", "share of touchpoints filled (%)", "%", 100);
   }
   if (r) {
-    sb_puts(b, "<div>");
-    bar_of(b, r, "reason", "rows", 15, "Rejected rows by reason", "rows", "", 1);
-    rp_table(b, r, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, r, "reason", "rows", 15, "Rejected rows by reason", "rows", "", 1);
   } else {
     note(b, "No rows were rejected.");
   }
   if (s) {
-    sb_puts(b, "<div>");
-    bar_of(b, s, "source", "rows", 15, "Rejected rows by source", "rows", "", 1);
-    rp_table(b, s, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, s, "source", "rows", 15, "Rejected rows by source", "rows", "", 1);
   }
   sb_puts(b, "</div>\n");
 }
@@ -396,10 +396,7 @@ void rp_draw_clv(sb *b, const tm_doc *d, const rp_ctx *cx) {
   const tm_table *bands = tab(d, "clv_bands"), *top = tab(d, "clv_top"), *pts = tab(d, "clv_points");
   sb_puts(b, "<div class=\"grid2\">");
   if (bands) {
-    sb_puts(b, "<div>");
-    bar_of(b, bands, "band", "total_clv", 10, "Predicted CLV by customer decile", "predicted CLV (base currency)", "", 1);
-    rp_table(b, bands, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, bands, "band", "total_clv", 10, "Predicted CLV by customer decile", "predicted CLV (base currency)", "", 1);
   }
   if (pts) {
     size_t n = tm_table_rows(pts);
@@ -416,10 +413,7 @@ void rp_draw_clv(sb *b, const tm_doc *d, const rp_ctx *cx) {
     tm_free(x), tm_free(y);
   }
   if (top) {
-    sb_puts(b, "<div>");
-    bar_of(b, top, "customer", "clv", 10, "Most valuable customers", "predicted CLV (base currency)", "", 1);
-    rp_table(b, top, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, top, "customer", "clv", 10, "Most valuable customers", "predicted CLV (base currency)", "", 1);
   }
   sb_puts(b, "</div>\n");
 }
@@ -431,10 +425,7 @@ void rp_draw_churn(sb *b, const tm_doc *d, const rp_ctx *cx) {
   const tm_table *dec = tab(d, "deciles"), *imp = tab(d, "importance"), *rs = tab(d, "reasons"), *risk = tab(d, "at_risk");
   sb_puts(b, "<div class=\"grid2\">");
   if (rs) {
-    sb_puts(b, "<div>");
-    bar_of(b, rs, "reason", "customers", 12, "Top reasons among the riskiest tenth", "customers", "", 1);
-    rp_table(b, rs, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, rs, "reason", "customers", 12, "Top reasons among the riskiest tenth", "customers", "", 1);
   }
   if (dec) {
     size_t n = tm_table_rows(dec);
@@ -451,16 +442,10 @@ void rp_draw_churn(sb *b, const tm_doc *d, const rp_ctx *cx) {
     tm_free(l), tm_free(lab), tm_free(v);
   }
   if (imp) {
-    sb_puts(b, "<div>");
-    bar_of(b, imp, "feature", "importance", 15, "What drives the risk (importance)", "importance", "", 1);
-    rp_table(b, imp, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, imp, "feature", "importance", 15, "What drives the risk (importance)", "importance", "", 1);
   }
   if (risk) {
-    sb_puts(b, "<div>");
-    bar_of(b, risk, "customer", "score", 10, "Customers most at risk", "churn risk (%)", "%", 100);
-    rp_table(b, risk, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, risk, "customer", "score", 10, "Customers most at risk", "churn risk (%)", "%", 100);
   }
   sb_puts(b, "</div>\n");
 }
@@ -482,10 +467,7 @@ void rp_draw_sentiment(sb *b, const tm_doc *d, const rp_ctx *cx) {
     tm_free(s), tm_free(v);
   }
   if (p) {
-    sb_puts(b, "<div>");
-    bar_of(b, p, "term", "pain_score", 15, "Pain points", "pain score", "", 1);
-    rp_table(b, p, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, p, "term", "pain_score", 15, "Pain points", "pain score", "", 1);
   }
   if (n) {
     const char *nl[] = {"promoters", "passives", "detractors"};
@@ -496,10 +478,7 @@ void rp_draw_sentiment(sb *b, const tm_doc *d, const rp_ctx *cx) {
     sb_puts(b, "</div>");
   }
   if (th) {
-    sb_puts(b, "<div>");
-    bar_of(b, th, "term", "weight", 15, "Themes (first scope)", "weight", "", 1);
-    rp_table(b, th, 0);
-    sb_puts(b, "</div>");
+    bar_card(b, th, "term", "weight", 15, "Themes (first scope)", "weight", "", 1);
   }
   sb_puts(b, "</div>\n");
 }
