@@ -254,7 +254,9 @@ static void section(sb *b, const rp_section *s, rp_ctx *cx, tm_error *err, int *
   if ((*rc = rp_section_load(&doc, s, cx, err))) return;
   size_t rows = 0; /* a section with no rows in any table has no data yet */
   for (size_t i = 0; i < tm_doc_table_count(doc); i++) rows += tm_table_rows(tm_doc_table_at(doc, i));
-  if (!rows) {
+  if (!rows && !s->command) {
+    sb_puts(b, "<p class=\"empty\">No data yet: touchmine does not have this analysis yet.</p>\n");
+  } else if (!rows) {
     /* command may list several, ';'-separated: each gets the --db */
     sb_puts(b, "<p class=\"empty\">No data yet: run ");
     const char *c = s->command;

@@ -583,9 +583,9 @@ const rp_section rp_sections[] = {
     {"sentiment", "Sentiment and pain points", "touchmine sentiment; touchmine themes", load_sentiment,
      rp_draw_sentiment},
     {"forecast", "Forecast", "touchmine forecast", load_forecast, rp_draw_forecast},
-    {"abtest", "A/B tests", "touchmine abtest", load_abtest, rp_draw_future},
-    {"attribution", "Attribution", "touchmine attribution", load_attribution, rp_draw_future},
-    {"anomalies", "Anomalies", "touchmine anomalies", load_anomalies, rp_draw_future},
+    {"abtest", "A/B tests", NULL, load_abtest, rp_draw_future},
+    {"attribution", "Attribution", NULL, load_attribution, rp_draw_future},
+    {"anomalies", "Anomalies", NULL, load_anomalies, rp_draw_future},
 };
 const size_t rp_nsections = TM_ARRAY_LEN(rp_sections);
 

@@ -16,7 +16,7 @@ typedef struct rp_ctx {
 
 typedef struct rp_section {
   const char *name, *title;
-  const char *command; /* what fills its tables */
+  const char *command; /* what fills its tables; NULL: no such analysis yet */
   int (*load)(tm_doc *doc, rp_ctx *cx, tm_error *err);
   void (*draw)(sb *b, const tm_doc *doc, const rp_ctx *cx);
 } rp_section;

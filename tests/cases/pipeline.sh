@@ -83,3 +83,7 @@ eq "churn top reasons = SQL split of the riskiest tenth's reasons" \
            substr(rest, instr(rest, ';') + 1) FROM split WHERE rest <> '')
          SELECT group_concat(x, '|') FROM (SELECT reason || '=' || count(*) AS x FROM split WHERE reason IS NOT NULL
            AND reason <> '' GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 12)")"
+# Sections of analyses touchmine does not have name no command that does not exist.
+for s in abtest attribution anomalies; do
+  eq "section $s names no missing command" "$(grep -c -F "touchmine $s" "$TM_OUT/all.html")" 0
+done
